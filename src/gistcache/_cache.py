@@ -1,0 +1,791 @@
+"""The cache: the request path from scope and key text to an answer, and the store path back.
+
+    request -> exact tier (hash of scope + normalized text) -> embed -> index search (in scope)
+            -> fetch entries -> evaluate -> choose -> answer
+    miss    -> call the model (identical concurrent misses coalesced) -> store entry -> answer
+
+A fault in any part (store, index, embedder) never fails the caller: the lookup becomes a miss
+(or the store is skipped), is logged, and is counted in :attr:`Cache.metrics`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import json
+import logging
+import random
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._errors import ConfigError, IncompatibleParts, InvalidRequest
+from ._hot import HotTier
+from ._types import CacheRequest, Candidate, Entry, HitKind, Lookup, Scope
+from .config import Config
+from .embedders import Embedder
+from .evaluators import Evaluator, default_evaluator
+from .eviction import Budget, EvictionPolicy, get_policy
+from .index import VectorIndex
+from .metrics import Metrics
+from .processors import POSTPROCESSORS, PostProcessor
+from .stores import EntryStore, NewEntry, SQLStore, sqlite_url
+
+__all__ = ["Answer", "Cache"]
+
+log = logging.getLogger("gistcache")
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a model call returned, as the cache stores it."""
+
+    text: str
+    payload: Mapping[str, Any] | None = None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    #: False for answers that must not be stored (errors, truncated streams, ...)
+    cacheable: bool = True
+
+
+class Cache:
+    """A semantic cache built from its parts; ``Cache()`` is the embedded default.
+
+    Parts passed in replace the defaults that ``config`` would build: ``embedder`` (all-MiniLM
+    ONNX), ``index`` (in-process ANN), ``store`` (SQLite in ``config.data_dir``), ``evaluator``
+    (cosine threshold + meaning guards + feedback), ``postprocess`` (temperature softmax).
+    ``next_cache`` is consulted on a miss (multi-level). ``exact_only=True`` skips the semantic
+    tier and needs no embedder. ``clock`` and ``rng`` are injectable for exact tests;
+    ``background=False`` leaves periodic work (flushing hit counts, syncing with other
+    processes, saving the index) to explicit :meth:`maintain` calls.
+    """
+
+    def __init__(
+        self,
+        config: Config | None = None,
+        *,
+        embedder: Embedder | None = None,
+        index: VectorIndex | None = None,
+        store: EntryStore | None = None,
+        evaluator: Evaluator | None = None,
+        eviction: str | EvictionPolicy | None = None,
+        postprocess: str | PostProcessor | None = None,
+        next_cache: Cache | None = None,
+        exact_only: bool = False,
+        clock: Callable[[], float] = time.time,
+        rng: random.Random | None = None,
+        background: bool = True,
+    ) -> None:
+        self.config = config if config is not None else Config.from_env()
+        cfg = self.config
+        self.clock = clock
+        self.rng = rng if rng is not None else random.Random()
+        self.metrics = Metrics(cfg.prices)
+        self.exact_only = exact_only
+        self.next_cache = next_cache
+        self.budget = Budget(cfg.max_entries, cfg.max_bytes)
+        self.policy = get_policy(eviction if eviction is not None else cfg.eviction)
+        post = postprocess if postprocess is not None else cfg.postprocess
+        if isinstance(post, str):
+            if post not in POSTPROCESSORS:
+                raise ConfigError(f"unknown postprocess {post!r}; choose one of "
+                                  f"{', '.join(sorted(POSTPROCESSORS))}")
+            post = POSTPROCESSORS[post]
+        self.postprocess: PostProcessor = post
+        self._data_dir = self._prepare_data_dir()
+        self.store: EntryStore = store if store is not None else self._default_store()
+        self.embedder: Embedder | None = embedder
+        if self.embedder is None and not exact_only:
+            self.embedder = self._default_embedder()
+        self.index: VectorIndex | None = index
+        if self.index is None and not exact_only and self.embedder is not None:
+            from .index import InMemoryIndex
+
+            self.index = InMemoryIndex(self.embedder.dimension)
+        self.evaluator: Evaluator = evaluator if evaluator is not None else default_evaluator(cfg)
+        self._validate_parts()
+        self.hot = HotTier(cfg.memory_bytes)
+        self._write_lock = threading.RLock()
+        self._pending_lock = threading.Lock()
+        self._pending: dict[int, list[float]] = {}
+        self._vectors: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+        self._vectors_lock = threading.Lock()
+        self._inflight: dict[str, concurrent.futures.Future[Answer]] = {}
+        self._ainflight: dict[tuple[int, str], asyncio.Future[Answer]] = {}
+        self._inflight_lock = threading.Lock()
+        self._index_dirty = False
+        self._closed = False
+        self._open_state()
+        now = time.monotonic()
+        self._last = {"flush": now, "sync": now, "save": now}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        if background:
+            self._start_background()
+
+    # -- construction -----------------------------------------------------------------------
+
+    def _prepare_data_dir(self) -> Path | None:
+        if self.config.in_memory:
+            return None
+        path = Path(self.config.data_dir).expanduser()
+        try:
+            path.mkdir(parents=True, exist_ok=True)
+            probe = path / ".gistcache-write-test"
+            probe.write_bytes(b"")
+            probe.unlink()
+        except OSError as exc:
+            raise ConfigError(f"the data directory {path} is not usable: {exc}") from exc
+        return path
+
+    def _default_store(self) -> EntryStore:
+        cfg = self.config
+        if cfg.store_url:
+            url = cfg.store_url
+        elif self._data_dir is None:
+            url = "sqlite:///:memory:"
+        else:
+            url = sqlite_url(self._data_dir / "gistcache.db")
+        return SQLStore(url, sqlite_synchronous=cfg.sqlite_synchronous)
+
+    def _default_embedder(self) -> Embedder:
+        name = self.config.embedder
+        if name == "onnx":
+            from .embedders import OnnxEmbedder
+
+            return OnnxEmbedder()
+        if name == "hash":
+            from .embedders import HashEmbedder
+
+            return HashEmbedder()
+        raise ConfigError(f"unknown embedder {name!r}; choose 'onnx' or 'hash'")
+
+    def _validate_parts(self) -> None:
+        """Refuse a bad pairing of parts with one clear message, before anything is stored."""
+        problems: list[str] = []
+        emb, idx = self.embedder, self.index
+        if not self.exact_only:
+            if emb is None or idx is None:
+                problems.append("the semantic tier needs an embedder and a vector index "
+                                "(or pass exact_only=True)")
+            else:
+                if emb.dimension != idx.dimension:
+                    problems.append(f"embedder {emb.name!r} makes {emb.dimension}-dimensional "
+                                    f"vectors but the index holds {idx.dimension}-dimensional ones")
+                if not emb.semantic:
+                    problems.append(f"embedder {emb.name!r} is exact-only (its vectors carry no "
+                                    "meaning), so a similarity search would only find noise: "
+                                    "use a semantic embedder, or pass exact_only=True")
+        missing = self.evaluator.requires - self.store.keeps
+        if missing:
+            problems.append(f"evaluator {type(self.evaluator).__name__} needs "
+                            f"{', '.join(sorted(missing))}, which store "
+                            f"{type(self.store).__name__} does not keep")
+        if emb is not None and not self.exact_only:
+            stored = self.store.get_meta("embedder")
+            if stored is not None and stored != f"{emb.name}/{emb.dimension}":
+                problems.append(f"this store was filled by embedder {stored!r}, not "
+                                f"{emb.name}/{emb.dimension}: its vectors are not comparable; "
+                                "use the same embedder or another data directory")
+        if problems:
+            raise IncompatibleParts("cannot build this cache: " + "; ".join(problems))
+        if emb is not None and not self.exact_only and self.store.get_meta("embedder") is None:
+            self.store.set_meta("embedder", f"{emb.name}/{emb.dimension}")
+
+    def _open_state(self) -> None:
+        """Load or rebuild the index so that it agrees with the store's rows."""
+        stats = self.store.stats()
+        self._count, self._size = stats.count, stats.size
+        self._seen_id, self._seen_tomb = stats.max_id, stats.max_tombstone
+        if self.index is None:
+            return
+        loaded = False
+        if self._data_dir is not None:
+            try:
+                loaded = self.index.load(self._data_dir / "index")
+            except Exception as exc:  # a corrupt index is derived data: rebuild it
+                log.warning("index in %s is unusable, rebuilding from the store: %s",
+                            self._data_dir, exc)
+                self.metrics.fault("index_load")
+        self.reconcile(assume_empty=not loaded)
+
+    def reconcile(self, *, assume_empty: bool = False) -> tuple[int, int]:
+        """Make the index hold exactly the store's vectors; returns (added, removed)."""
+        if self.index is None:
+            return 0, 0
+        with self._write_lock:
+            wanted = self.store.all_ids(with_vector=True)
+            have = set() if assume_empty else self.index.ids()
+            extra = have - wanted.keys()
+            missing = [i for i in wanted if i not in have]
+            if extra:
+                self.index.remove(extra)
+            for start in range(0, len(missing), 2000):
+                rows = self.store.vectors(missing[start : start + 2000])
+                by_scope: dict[str, list[tuple[int, bytes]]] = {}
+                for entry_id, (scope_key, blob) in rows.items():
+                    by_scope.setdefault(scope_key, []).append((entry_id, blob))
+                for scope_key, items in by_scope.items():
+                    vecs = np.stack([np.frombuffer(b, dtype=np.float32) for _, b in items])
+                    self.index.add(scope_key, [i for i, _ in items], vecs)
+            if extra or missing:
+                self._index_dirty = True
+                log.info("index reconciled with store: %d added, %d removed",
+                         len(missing), len(extra))
+            return len(missing), len(extra)
+
+    # -- lookups ----------------------------------------------------------------------------
+
+    def lookup(self, request: CacheRequest) -> Lookup:
+        """Find a stored answer for the request; never raises a cache fault (it is a miss)."""
+        start = time.perf_counter()
+        bypass = self._temperature_bypass(request)
+        if bypass is not None:
+            return bypass
+        try:
+            result = self._lookup(request)
+        except Exception as exc:  # the one place a fault becomes a miss: logged and counted
+            log.warning("cache lookup failed, serving as a miss: %s", exc, exc_info=exc)
+            self.metrics.fault("lookup")
+            result = Lookup(HitKind.MISS, reason=f"cache fault: {type(exc).__name__}")
+        if not result.hit and self.next_cache is not None:
+            result = self._lookup_next(request, result)
+        self._account(result, time.perf_counter() - start)
+        return result
+
+    def _temperature_bypass(self, request: CacheRequest) -> Lookup | None:
+        # The seed's semantics: 0 always looks up, >= 2 never does, in between the chance of
+        # skipping the cache grows with the temperature.
+        t = request.temperature
+        if t >= 2 or (t > 0 and self.rng.random() < t / 2):
+            self.metrics.count("bypasses")
+            return Lookup(HitKind.BYPASS, reason=f"temperature {t}")
+        return None
+
+    def _account(self, result: Lookup, seconds: float) -> None:
+        kind = {HitKind.EXACT: "exact_hits", HitKind.SEMANTIC: "semantic_hits"}.get(
+            result.kind, "misses")
+        self.metrics.count(kind)
+        self.metrics.observe("hit" if result.hit else "miss", seconds)
+        if result.hit and result.entry is not None:
+            entry = result.entry
+            self.metrics.saved(entry.model, entry.prompt_tokens, entry.completion_tokens)
+            self._record_hit(entry.id)
+
+    def _usable(self, entry: Entry, request: CacheRequest, now: float) -> bool:
+        if entry.expires_at is not None and entry.expires_at <= now:
+            return False
+        return request.max_age is None or now - entry.created_at <= request.max_age
+
+    def exact_lookup(self, request: CacheRequest) -> Lookup | None:
+        """The exact tier from memory only: a hit, or None (no I/O, no embedding)."""
+        entry = self.hot.by_exact(request.exact_key)
+        if entry is None or not self._usable(entry, request, self.clock()):
+            return None
+        return Lookup(HitKind.EXACT, entry, 1.0)
+
+    def _lookup(self, request: CacheRequest) -> Lookup:
+        now = self.clock()
+        hot = self.exact_lookup(request)
+        if hot is not None:
+            return hot
+        t = time.perf_counter()
+        entry = self.store.get_by_exact_key(request.exact_key)
+        self.metrics.observe("exact_store", time.perf_counter() - t)
+        if entry is not None and self._usable(entry, request, now):
+            self.hot.put(entry)
+            return Lookup(HitKind.EXACT, entry, 1.0)
+        if self.exact_only or self.index is None or request.exact:
+            return Lookup(HitKind.MISS, reason="no exact match")
+        vector = self._embed(request.key_text)
+        t = time.perf_counter()
+        hits = self.index.search(request.scope.key, vector, self.config.top_k)
+        self.metrics.observe("search", time.perf_counter() - t)
+        if not hits:
+            return Lookup(HitKind.MISS, reason="no entry in scope")
+        floor = max(self.evaluator.floor, request.min_similarity or -1.0)
+        best = hits[0][1]
+        hits = [(i, s) for i, s in hits if s >= floor]
+        if not hits:
+            return Lookup(HitKind.MISS, reason=f"best similarity {best:.3f} < {floor:.3f}")
+        t = time.perf_counter()
+        entries = self._entries([i for i, _ in hits])
+        accepted: list[Candidate] = []
+        reason = ""
+        for entry_id, sim in hits:
+            found = entries.get(entry_id)
+            if found is None or found.scope_key != request.scope.key:
+                continue
+            if not self._usable(found, request, now):
+                reason = reason or "entry expired or too old"
+                continue
+            cand = Candidate(found, sim)
+            verdict = self.evaluator.judge(request, cand)
+            if verdict.accepted:
+                accepted.append(cand)
+            else:
+                reason = reason or verdict.reason
+        self.metrics.observe("evaluate", time.perf_counter() - t)
+        if not accepted:
+            return Lookup(HitKind.MISS, reason=reason or "no acceptable entry")
+        chosen = self.postprocess(accepted, request.temperature, self.rng)
+        return Lookup(HitKind.SEMANTIC, chosen.entry, chosen.similarity)
+
+    def _lookup_next(self, request: CacheRequest, miss: Lookup) -> Lookup:
+        assert self.next_cache is not None
+        lower = self.next_cache.lookup(request)
+        if not lower.hit or lower.entry is None:
+            return miss
+        entry = lower.entry
+        self.store_answer(
+            request,
+            Answer(entry.answer, entry.payload, entry.prompt_tokens, entry.completion_tokens),
+        )
+        return lower
+
+    def _entries(self, ids: list[int]) -> dict[int, Entry]:
+        found: dict[int, Entry] = {}
+        missing = []
+        for entry_id in ids:
+            entry = self.hot.get(entry_id)
+            if entry is None:
+                missing.append(entry_id)
+            else:
+                found[entry_id] = entry
+        if missing:
+            t = time.perf_counter()
+            rows = self.store.get_many(missing)
+            self.metrics.observe("fetch", time.perf_counter() - t)
+            for entry_id, entry in rows.items():
+                self.hot.put(entry)
+                found[entry_id] = entry
+            stale = [i for i in missing if i not in rows]
+            if stale and self.index is not None:
+                self.index.remove(stale)  # deleted by another process since our last sync
+        return found
+
+    def _embed(self, text: str) -> npt.NDArray[np.float32]:
+        with self._vectors_lock:
+            known = self._vectors.get(text)
+            if known is not None:
+                self._vectors.move_to_end(text)
+                return known
+        assert self.embedder is not None
+        t = time.perf_counter()
+        vec: npt.NDArray[np.float32] = self.embedder.embed([text])[0]
+        self.metrics.observe("embed", time.perf_counter() - t)
+        if vec.shape != (self.embedder.dimension,):
+            raise InvalidRequest(f"embedder returned shape {vec.shape}, expected "
+                                 f"({self.embedder.dimension},)")
+        with self._vectors_lock:
+            # a miss is usually followed by a store of the same text: embed it only once
+            self._vectors[text] = vec
+            while len(self._vectors) > 256:
+                self._vectors.popitem(last=False)
+        return vec
+
+    def _record_hit(self, entry_id: int) -> None:
+        # Hits are counted in memory and written in batches: a hit never waits for a commit.
+        now = self.clock()
+        with self._pending_lock:
+            slot = self._pending.get(entry_id)
+            if slot is None:
+                self._pending[entry_id] = [1, now]
+            else:
+                slot[0] += 1
+                slot[1] = now
+
+    # -- stores -----------------------------------------------------------------------------
+
+    def store_answer(
+        self, request: CacheRequest, answer: Answer | str, *, ttl: float | None = None
+    ) -> Entry | None:
+        """Store an answer on the LLM path: a fault is logged, counted and returns None."""
+        try:
+            return self.put_request(request, answer, ttl=ttl)
+        except Exception as exc:  # never fail the caller's LLM call because the store failed
+            log.warning("cache store failed, answer not cached: %s", exc, exc_info=exc)
+            self.metrics.fault("store")
+            return None
+
+    def put_request(
+        self, request: CacheRequest, answer: Answer | str, *, ttl: float | None = None
+    ) -> Entry:
+        """Store an answer for a request (raises on faults; see :meth:`store_answer`)."""
+        if isinstance(answer, str):
+            answer = Answer(answer)
+        if not isinstance(answer.text, str):
+            raise InvalidRequest(f"the answer must be a string, got {type(answer.text).__name__}")
+        if self._closed:
+            raise InvalidRequest("this cache is closed")
+        start = time.perf_counter()
+        now = self.clock()
+        ttl = ttl if ttl is not None else self.config.ttl
+        if ttl is not None and ttl <= 0:
+            raise InvalidRequest(f"ttl must be > 0 seconds, got {ttl}")
+        vector = None if self.exact_only or request.exact else self._embed(request.key_text)
+        payload = json.dumps(dict(answer.payload), separators=(",", ":")) if answer.payload \
+            else None
+        blob = vector.astype(np.float32).tobytes() if vector is not None else None
+        scope = request.scope
+        size = (len(request.key_text.encode()) + len(answer.text.encode())
+                + len(payload or "") + len(blob or b"") + 256)
+        new = NewEntry(
+            scope_key=scope.key, exact_key=request.exact_key, key_text=request.key_text,
+            answer=answer.text, scope_json=scope.to_json(), payload=payload, embedding=blob,
+            created_at=now, expires_at=now + ttl if ttl is not None else None, size=size,
+            model=scope.model, namespace=scope.namespace,
+            prompt_tokens=answer.prompt_tokens, completion_tokens=answer.completion_tokens,
+        )
+        t = time.perf_counter()
+        with self._write_lock:
+            result = self.store.put(new)
+            self.metrics.observe("store_put", time.perf_counter() - t)
+            entry = result.entry
+            if result.replaced_id is not None:
+                self.hot.drop(result.replaced_id)
+                if self.index is not None:
+                    self.index.remove([result.replaced_id])
+                self._count -= 1
+                self._size -= result.replaced_size
+            if vector is not None and self.index is not None:
+                self.index.add(scope.key, [entry.id], vector[None, :])
+                self._index_dirty = True
+            self._count += 1
+            self._size += entry.size
+            if entry.id == self._seen_id + 1:
+                self._seen_id = entry.id
+            entry.embedding = None  # the index holds it; keep the hot tier small
+            self.hot.put(entry)
+            self._evict_if_needed()
+        self.metrics.count("stores")
+        self.metrics.observe("put", time.perf_counter() - start)
+        return entry
+
+    def _evict_if_needed(self) -> None:
+        over_n, over_b = self.budget.excess(self._count, self._size)
+        if over_n <= 0 and over_b <= 0:
+            return
+        self.flush()  # so that LRU/LFU see every hit
+        victims = self.store.victims(self.policy, self.clock(), over_n, over_b)
+        self._drop(victims)
+        self.metrics.count("evictions", len(victims))
+
+    def _drop(self, ids: Iterable[int]) -> list[int]:
+        wanted = list(ids)
+        if not wanted:
+            return []
+        sizes = {i: e.size for i in wanted if (e := self.hot.get(i)) is not None}
+        with self._write_lock:
+            done = self.store.delete(wanted)
+            if self.index is not None and done:
+                self.index.remove(done)
+                self._index_dirty = True
+            for entry_id in done:
+                self.hot.drop(entry_id)
+            with self._pending_lock:
+                for entry_id in done:
+                    self._pending.pop(entry_id, None)
+            self._count -= len(done)
+            missing_sizes = [i for i in done if i not in sizes]
+            if missing_sizes:
+                self._size = self.store.stats().size
+            else:
+                self._size -= sum(sizes[i] for i in done)
+        return done
+
+    # -- the LLM path -----------------------------------------------------------------------
+
+    def get_or_call(
+        self,
+        request: CacheRequest,
+        call: Callable[[], Answer | str],
+        *,
+        lookup: bool = True,
+        store: bool = True,
+        ttl: float | None = None,
+    ) -> tuple[Answer, Lookup]:
+        """The answer from the cache, or from ``call()`` (stored afterwards).
+
+        Identical requests in flight at once (same scope and key text) make one call; the others
+        wait for it. Errors of ``call`` reach the caller unchanged and are never cached.
+        """
+        result = self.lookup(request) if lookup else Lookup(HitKind.BYPASS, reason="no lookup")
+        if result.hit and result.entry is not None:
+            return self._answer_of(result.entry), result
+        key = request.exact_key
+        with self._inflight_lock:
+            future = self._inflight.get(key)
+            leader = future is None
+            if future is None:
+                future = self._inflight[key] = concurrent.futures.Future()
+        if not leader:
+            answer = future.result()
+            self.metrics.count("coalesced")
+            return answer, Lookup(HitKind.EXACT, None, 1.0, reason="coalesced")
+        try:
+            got = call()
+            answer = Answer(got) if isinstance(got, str) else got
+        except BaseException as exc:
+            future.set_exception(exc)
+            raise
+        finally:
+            with self._inflight_lock:
+                self._inflight.pop(key, None)
+        if store and answer.cacheable:
+            self.store_answer(request, answer, ttl=ttl)
+        future.set_result(answer)
+        return answer, result
+
+    async def aget_or_call(
+        self,
+        request: CacheRequest,
+        call: Callable[[], Awaitable[Answer | str]],
+        *,
+        lookup: bool = True,
+        store: bool = True,
+        ttl: float | None = None,
+    ) -> tuple[Answer, Lookup]:
+        """Async :meth:`get_or_call`: embedding and database work run off the event loop."""
+        result = await self.alookup(request) if lookup else Lookup(HitKind.BYPASS,
+                                                                    reason="no lookup")
+        if result.hit and result.entry is not None:
+            return self._answer_of(result.entry), result
+        loop = asyncio.get_running_loop()
+        key = (id(loop), request.exact_key)
+        future = self._ainflight.get(key)
+        if future is not None:
+            answer = await asyncio.shield(future)
+            self.metrics.count("coalesced")
+            return answer, Lookup(HitKind.EXACT, None, 1.0, reason="coalesced")
+        future = self._ainflight[key] = loop.create_future()
+        try:
+            got = await call()
+            answer = Answer(got) if isinstance(got, str) else got
+        except BaseException as exc:
+            if not future.done():
+                future.set_exception(exc)
+                future.exception()  # mark retrieved: followers may not exist
+            raise
+        finally:
+            self._ainflight.pop(key, None)
+        if store and answer.cacheable:
+            await asyncio.to_thread(self.store_answer, request, answer, ttl=ttl)
+        future.set_result(answer)
+        return answer, result
+
+    @staticmethod
+    def _answer_of(entry: Entry) -> Answer:
+        return Answer(entry.answer, entry.payload, entry.prompt_tokens, entry.completion_tokens)
+
+    async def alookup(self, request: CacheRequest) -> Lookup:
+        """Async :meth:`lookup`; an exact hit held in memory is answered without a thread hop."""
+        if self._temperature_bypass(request) is None:
+            start = time.perf_counter()
+            hot = self.exact_lookup(request)
+            if hot is not None:
+                self._account(hot, time.perf_counter() - start)
+                return hot
+            return await asyncio.to_thread(self._lookup_after_bypass_check, request)
+        return Lookup(HitKind.BYPASS, reason=f"temperature {request.temperature}")
+
+    def _lookup_after_bypass_check(self, request: CacheRequest) -> Lookup:
+        start = time.perf_counter()
+        try:
+            result = self._lookup(request)
+        except Exception as exc:  # same fault policy as lookup()
+            log.warning("cache lookup failed, serving as a miss: %s", exc, exc_info=exc)
+            self.metrics.fault("lookup")
+            result = Lookup(HitKind.MISS, reason=f"cache fault: {type(exc).__name__}")
+        if not result.hit and self.next_cache is not None:
+            result = self._lookup_next(request, result)
+        self._account(result, time.perf_counter() - start)
+        return result
+
+    async def astore_answer(
+        self, request: CacheRequest, answer: Answer | str, *, ttl: float | None = None
+    ) -> Entry | None:
+        """Async :meth:`store_answer`."""
+        return await asyncio.to_thread(self.store_answer, request, answer, ttl=ttl)
+
+    # -- plain text API ---------------------------------------------------------------------
+
+    def request(
+        self,
+        prompt: str,
+        *,
+        model: str = "",
+        namespace: str | None = None,
+        system: str = "",
+        params: Mapping[str, Any] | None = None,
+        temperature: float = 0.0,
+        min_similarity: float | None = None,
+        max_age: float | None = None,
+        exact: bool = False,
+    ) -> CacheRequest:
+        """A request for plain text in a scope (namespace defaults to the config's)."""
+        scope = Scope(namespace=namespace or self.config.namespace, model=model, system=system,
+                      params=dict(params or {}))
+        return CacheRequest(prompt, scope, temperature, min_similarity, max_age, exact)
+
+    def get(self, prompt: str, **scope: Any) -> str | None:
+        """The stored answer for a prompt, or None (faults are misses)."""
+        return self.lookup(self.request(prompt, **scope)).answer
+
+    def put(self, prompt: str, answer: str, *, ttl: float | None = None, **scope: Any) -> Entry:
+        """Store an answer for a prompt (raises on faults: this is an explicit write)."""
+        return self.put_request(self.request(prompt, **scope), answer, ttl=ttl)
+
+    async def aget(self, prompt: str, **scope: Any) -> str | None:
+        """Async :meth:`get`."""
+        return (await self.alookup(self.request(prompt, **scope))).answer
+
+    async def aput(self, prompt: str, answer: str, *, ttl: float | None = None, **scope: Any
+                   ) -> Entry:
+        """Async :meth:`put`."""
+        return await asyncio.to_thread(self.put, prompt, answer, ttl=ttl, **scope)
+
+    # -- management -------------------------------------------------------------------------
+
+    def delete(self, ids: Iterable[int]) -> list[int]:
+        """Delete entries by id; returns those that existed."""
+        return self._drop(ids)
+
+    def clear(self, namespace: str | None = None) -> int:
+        """Delete every entry (of one namespace); returns how many."""
+        ids = list(self.store.all_ids(namespace=namespace))
+        return len(self._drop(ids))
+
+    def feedback(self, entry_id: int, correct: bool) -> Entry | None:
+        """Report a hit of an entry as right or wrong; wrong hits raise that entry's bar."""
+        entry = self.store.feedback(entry_id, correct)
+        if entry is not None:
+            self.hot.drop(entry_id)
+            self.hot.put(entry)
+            self.metrics.count("feedback_right" if correct else "feedback_wrong")
+        return entry
+
+    def entries(self, *, namespace: str | None = None, after_id: int = 0, limit: int = 100
+                ) -> list[Entry]:
+        """Stored entries in id order (without vectors), for listing."""
+        out: list[Entry] = []
+        for batch in self.store.scan(after_id=after_id, batch=max(limit, 1),
+                                     with_embedding=False):
+            out.extend(e for e in batch if namespace is None or e.namespace == namespace)
+            if len(out) >= limit:
+                break
+        return out[:limit]
+
+    def stats(self) -> dict[str, Any]:
+        """Metrics plus sizes."""
+        snap = self.metrics.snapshot()
+        snap.update(entries=self._count, bytes=self._size, hot_entries=len(self.hot),
+                    index_entries=len(self.index) if self.index is not None else 0)
+        return snap
+
+    def flush(self) -> None:
+        """Write batched hit counts and access times to the store."""
+        with self._pending_lock:
+            pending, self._pending = self._pending, {}
+        if pending:
+            self.store.touch({i: (int(c), at) for i, (c, at) in pending.items()})
+
+    def sync(self) -> None:
+        """Pick up other processes' writes and deletes (new rows, tombstones, totals)."""
+        if self.index is None:
+            stats = self.store.stats()
+            self._count, self._size = stats.count, stats.size
+            return
+        stats = self.store.stats()
+        with self._write_lock:
+            if stats.max_tombstone > self._seen_tomb:
+                gone, self._seen_tomb = self.store.tombstones_since(self._seen_tomb)
+                self.index.remove(gone)
+                for entry_id in gone:
+                    self.hot.drop(entry_id)
+            if stats.max_id > self._seen_id:
+                for batch in self.store.scan(after_id=self._seen_id, batch=2000):
+                    for entry in batch:
+                        if entry.embedding is not None:
+                            vec = np.frombuffer(entry.embedding, dtype=np.float32)[None, :]
+                            self.index.add(entry.scope_key, [entry.id], vec)
+                    self._seen_id = max(self._seen_id, batch[-1].id)
+            self._count, self._size = stats.count, stats.size
+
+    def expire(self) -> int:
+        """Delete entries past their expiry time; returns how many."""
+        ids = self.store.expired(self.clock())
+        return len(self._drop(ids))
+
+    def save(self) -> None:
+        """Persist the index next to the store (the store itself is always durable)."""
+        if self.index is None or self._data_dir is None:
+            return
+        with self._write_lock:
+            self.index.save(self._data_dir / "index")
+            self._index_dirty = False
+
+    def maintain(self, *, force: bool = False) -> None:
+        """Periodic work: flush hit counts, sync with other processes, expire, save the index."""
+        now = time.monotonic()
+        cfg = self.config
+        if force or now - self._last["flush"] >= cfg.flush_interval:
+            self.flush()
+            self.expire()
+            self._last["flush"] = now
+        if force or now - self._last["sync"] >= cfg.sync_interval:
+            self.sync()
+            self._last["sync"] = now
+        if (force or now - self._last["save"] >= cfg.save_interval) and self._index_dirty:
+            self.save()
+            self._last["save"] = now
+
+    def _start_background(self) -> None:
+        ref = weakref.ref(self)
+        stop = self._stop
+        interval = min(self.config.flush_interval, self.config.sync_interval)
+
+        def run() -> None:
+            while not stop.wait(interval):
+                cache = ref()
+                if cache is None:
+                    return
+                try:
+                    cache.maintain()
+                except Exception as exc:  # keep maintaining; the fault is logged and counted
+                    log.warning("cache maintenance failed: %s", exc, exc_info=exc)
+                    cache.metrics.fault("maintenance")
+                del cache
+
+        self._thread = threading.Thread(target=run, name="gistcache-maintenance", daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        """Flush, save the index and release every part."""
+        if self._closed:
+            return
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        try:
+            self.flush()
+            self.save()
+        finally:
+            self._closed = True
+            self.store.close()
+            if self.index is not None:
+                self.index.close()
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

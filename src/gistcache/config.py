@@ -1,0 +1,189 @@
+"""Settings from code, the environment (``GISTCACHE_*``) and YAML files (safe loader only)."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ._errors import ConfigError
+
+__all__ = ["DEFAULT_THRESHOLD", "Config"]
+
+#: default cosine threshold of the semantic tier, chosen on the QQP tuning split
+#: (see benchmarks/results/quality.md); the guards run after it
+DEFAULT_THRESHOLD = 0.86
+
+
+@dataclass
+class Config:
+    """Every setting of a cache. Thresholds are cosine similarities in [-1, 1]."""
+
+    #: where the SQLite file and the index live; ":memory:" keeps everything in memory
+    data_dir: str = "./gistcache-data"
+    #: SQLAlchemy URL of the entry store; default: SQLite in ``data_dir``
+    store_url: str | None = None
+    #: "onnx" (all-MiniLM-L6-v2, the default) or "hash" (exact repeats only)
+    embedder: str = "onnx"
+    similarity_threshold: float = DEFAULT_THRESHOLD
+    #: how many nearest entries the semantic tier evaluates
+    top_k: int = 5
+    #: meaning guards to run after the threshold (None = all; empty = none)
+    guards: list[str] | None = None
+    max_entries: int | None = None
+    max_bytes: int | None = None
+    eviction: str = "lru"
+    #: seconds an entry lives (None = until evicted)
+    ttl: float | None = None
+    namespace: str = "default"
+    #: how chat messages become key text: last_user, all_user, last_user_only
+    preprocess: str = "last_user"
+    #: how one of several accepted candidates is chosen: temperature_softmax, best, first, random
+    postprocess: str = "temperature_softmax"
+    #: bytes of entries kept in process memory for fast hits (the store stays the truth)
+    memory_bytes: int = 64 * 1024 * 1024
+    #: seconds between picking up other processes' writes and deletes
+    sync_interval: float = 1.0
+    #: seconds between writing batched hit counts to the store
+    flush_interval: float = 1.0
+    #: seconds between saving the index to ``data_dir``
+    save_interval: float = 30.0
+    sqlite_synchronous: str = "NORMAL"
+    #: USD per million tokens (input, output) by model-name prefix; None = built-in table
+    prices: dict[str, tuple[float, float]] | None = None
+    #: cosine added to an entry's bar per reported wrong hit; wrong hits that stop paraphrases
+    feedback_step: float = 0.03
+    feedback_max_wrong: int = 3
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not -1.0 <= float(self.similarity_threshold) <= 1.0:
+            raise ConfigError(
+                f"similarity_threshold is a cosine similarity in [-1, 1], got "
+                f"{self.similarity_threshold!r}"
+            )
+        if self.top_k < 1:
+            raise ConfigError(f"top_k must be >= 1, got {self.top_k}")
+        for name in ("sync_interval", "flush_interval", "save_interval"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be > 0 seconds")
+        if self.ttl is not None and self.ttl <= 0:
+            raise ConfigError(f"ttl must be > 0 seconds or None, got {self.ttl}")
+
+    @property
+    def in_memory(self) -> bool:
+        """True when nothing is written to disk."""
+        return self.data_dir == ":memory:"
+
+    def replace(self, **changes: Any) -> Config:
+        """A copy with some settings changed."""
+        return dataclasses.replace(self, **changes)
+
+    # -- sources ------------------------------------------------------------------------------
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, source: str = "settings") -> Config:
+        """Build from a mapping; an unknown key is an error that names it."""
+        return cls(**_coerce_all(data, source))
+
+    @classmethod
+    def from_yaml(cls, path: str | Path) -> Config:
+        """Load a YAML file (safe loader: no Python objects can be constructed)."""
+        import yaml
+
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            data = yaml.safe_load(text) or {}
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"config file {path} must hold a mapping of settings")
+        return cls.from_mapping(data, source=str(path))
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None, *, base: Config | None = None
+                 ) -> Config:
+        """Apply ``GISTCACHE_<SETTING>`` variables on top of ``base`` (or the defaults)."""
+        env = os.environ if environ is None else environ
+        names = {f.name for f in dataclasses.fields(cls)} - {"extra", "prices"}
+        found = {}
+        for key, value in env.items():
+            if key.startswith("GISTCACHE_"):
+                name = key[len("GISTCACHE_"):].lower()
+                if name in names:
+                    found[name] = value
+        current = dataclasses.asdict(base) if base is not None else {}
+        current.update(_coerce_all(found, "environment"))
+        return cls(**current)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None, **overrides: Any) -> Config:
+        """Defaults, then a YAML file, then the environment, then keyword overrides."""
+        base = cls.from_yaml(path) if path is not None else cls()
+        merged = cls.from_env(base=base)
+        return merged.replace(**_coerce_all(overrides, "arguments")) if overrides else merged
+
+
+_HINTS: dict[str, Any] | None = None
+
+
+def _hints() -> dict[str, Any]:
+    global _HINTS
+    if _HINTS is None:
+        _HINTS = typing.get_type_hints(Config)
+    return _HINTS
+
+
+def _coerce_all(data: Mapping[str, Any], source: str) -> dict[str, Any]:
+    hints = _hints()
+    out = {}
+    for key, value in data.items():
+        if key not in hints:
+            raise ConfigError(f"unknown setting {key!r} in {source}; known: "
+                              f"{', '.join(sorted(hints))}")
+        out[key] = _coerce(key, value, hints[key], source)
+    return out
+
+
+def _coerce(name: str, value: Any, hint: Any, source: str) -> Any:
+    """Convert a value (a string from the environment, or YAML data) to the setting's type."""
+    args = typing.get_args(hint)
+    optional = type(None) in args
+    if optional and (value is None or (isinstance(value, str) and value.lower() in ("", "none"))):
+        return None
+    base = next((a for a in args if a is not type(None)), hint) if args and (
+        typing.get_origin(hint) in (typing.Union, types.UnionType)) else hint
+    origin = typing.get_origin(base) or base
+    try:
+        if origin is bool:
+            if isinstance(value, str):
+                return value.strip().lower() in ("1", "true", "yes", "on")
+            return bool(value)
+        if origin in (int, float):
+            if isinstance(value, bool):
+                raise ValueError("a boolean is not a number")
+            return origin(value)
+        if origin is str:
+            if not isinstance(value, (str, int, float)):
+                raise ValueError(f"expected text, got {type(value).__name__}")
+            return str(value)
+        if origin is list:
+            if isinstance(value, str):
+                return [v.strip() for v in value.split(",") if v.strip()]
+            return [str(v) for v in value]
+        if origin is dict:
+            if not isinstance(value, Mapping):
+                raise ValueError("expected a mapping")
+            if name == "prices":
+                return {str(k): (float(v[0]), float(v[1])) for k, v in value.items()}
+            return dict(value)
+    except (TypeError, ValueError, IndexError) as exc:
+        raise ConfigError(f"setting {name!r} from {source}: cannot use {value!r}: {exc}") from exc
+    return value

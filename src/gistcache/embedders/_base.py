@@ -1,0 +1,34 @@
+"""The Embedder contract: text in, L2-normalised float32 vectors out, in batches."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["Embedder"]
+
+
+class Embedder(ABC):
+    """Turns texts into unit vectors whose dot product is their cosine similarity."""
+
+    #: length of every vector
+    dimension: int
+    #: a stable name; stored with the index so that vectors of another model are not mixed in
+    name: str
+    #: False for embedders whose vectors carry no meaning (hash embedder: exact matches only)
+    semantic: bool = True
+
+    @abstractmethod
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Embed a batch: an array of shape ``(len(texts), dimension)``, each row of norm 1."""
+
+    def embed_one(self, text: str) -> npt.NDArray[np.float32]:
+        """Embed one text: an array of shape ``(dimension,)``."""
+        vec: npt.NDArray[np.float32] = self.embed([text])[0]
+        return vec
+
+    def close(self) -> None:  # noqa: B027
+        """Release resources."""

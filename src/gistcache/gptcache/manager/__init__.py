@@ -1,0 +1,20 @@
+"""GPTCache's data managers: ``CacheBase``, ``VectorBase``, ``get_data_manager``,
+``manager_factory``."""
+
+from .factory import (
+    DEFAULT_DATA_DIR,
+    CacheBase,
+    DataManager,
+    VectorBase,
+    get_data_manager,
+    manager_factory,
+)
+
+__all__ = [
+    "DEFAULT_DATA_DIR",
+    "CacheBase",
+    "DataManager",
+    "VectorBase",
+    "get_data_manager",
+    "manager_factory",
+]

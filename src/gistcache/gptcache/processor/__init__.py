@@ -1,0 +1,1 @@
+"""GPTCache's pre-processors (request to key text) and post-processors (choose an answer)."""

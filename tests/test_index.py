@@ -1,0 +1,531 @@
+"""The VectorIndex contract, run against every index backend, then InMemoryIndex specifics."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+from gistcache._errors import InvalidRequest
+from gistcache.index import FlatIndex, Hit, InMemoryIndex, VectorIndex
+
+DIM = 16
+F32 = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True)
+class Backend:
+    """How to make one backend for the contract suite, and what it promises beyond the contract."""
+
+    make: Callable[[int], VectorIndex]
+    #: ranks exactly like brute force on the small data sets used here
+    exact: bool = False
+    #: save/load write files in a directory (remote backends persist by themselves)
+    files: bool = True
+
+
+# One line per backend; remote ones (pgvector, Milvus) add theirs here, with a skip mark when
+# their server is not reachable.
+BACKENDS = [
+    pytest.param(Backend(FlatIndex, exact=True), id="flat"),
+    # exact_below=8: every partition here becomes an HNSW graph, and some shrink back to exact.
+    pytest.param(Backend(lambda dim: InMemoryIndex(dim, exact_below=8)), id="memory-hnsw"),
+    pytest.param(Backend(InMemoryIndex, exact=True), id="memory-default"),
+]
+
+
+class IndexFactory:
+    """Makes indexes of one backend (closed after the test)."""
+
+    def __init__(self, backend: Backend) -> None:
+        self.backend = backend
+        self.made: list[VectorIndex] = []
+
+    def __call__(self, dimension: int = DIM) -> VectorIndex:
+        index = self.backend.make(dimension)
+        self.made.append(index)
+        return index
+
+
+@pytest.fixture(params=BACKENDS)
+def index_factory(request: pytest.FixtureRequest) -> Iterator[IndexFactory]:
+    factory = IndexFactory(request.param)
+    yield factory
+    for index in factory.made:
+        index.close()
+
+
+@pytest.fixture
+def rng() -> np.random.Generator:
+    return np.random.default_rng(1234)
+
+
+def unit(rng: np.random.Generator, n: int, dim: int = DIM) -> F32:
+    x = rng.standard_normal((n, dim)).astype(np.float32)
+    return (x / np.linalg.norm(x, axis=1, keepdims=True)).astype(np.float32)
+
+
+def hit_ids(hits: list[Hit]) -> list[int]:
+    return [i for i, _ in hits]
+
+
+def fill(index: VectorIndex, rng: np.random.Generator, partition: str, ids: range) -> F32:
+    vectors = unit(rng, len(ids))
+    index.add(partition, list(ids), vectors)
+    return vectors
+
+
+# --- search -------------------------------------------------------------------------------------
+
+
+def test_search_finds_stored_vector_first_with_true_cosine(
+    index_factory: IndexFactory, rng: np.random.Generator
+) -> None:
+    index = index_factory()
+    vectors = fill(index, rng, "p", range(100, 140))
+    for row in (0, 7, 39):
+        hits = index.search("p", vectors[row], 5)
+        assert len(hits) == 5
+        assert hits[0][0] == 100 + row
+        assert hits[0][1] == pytest.approx(1.0, abs=1e-4)
+        sims = [s for _, s in hits]
+        assert sims == sorted(sims, reverse=True)
+        for id_, sim in hits:
+            assert -1.0 <= sim <= 1.0
+            assert sim == pytest.approx(float(vectors[id_ - 100] @ vectors[row]), abs=1e-4)
+
+
+def test_exact_backends_rank_like_numpy(
+    index_factory: IndexFactory, rng: np.random.Generator
+) -> None:
+    if not index_factory.backend.exact:
+        pytest.skip("approximate backend: ranking may differ from brute force")
+    index = index_factory()
+    vectors = fill(index, rng, "p", range(60))
+    for query in unit(rng, 10):
+        scores = vectors @ query
+        expected = np.argsort(-scores)[:5]
+        hits = index.search("p", query, 5)
+        assert hit_ids(hits) == expected.tolist()
+        np.testing.assert_allclose([s for _, s in hits], scores[expected], atol=1e-4)
+
+
+def test_partitions_never_cross(index_factory: IndexFactory, rng: np.random.Generator) -> None:
+    index = index_factory()
+    a = fill(index, rng, "a", range(0, 20))
+    fill(index, rng, "b", range(100, 120))
+    for row in range(20):
+        ids_b = hit_ids(index.search("b", a[row], 10))
+        assert len(ids_b) == 10
+        assert all(100 <= i < 120 for i in ids_b)
+    assert index.search("c", a[0], 5) == []
+
+
+def test_k_larger_than_partition_and_k_zero(
+    index_factory: IndexFactory, rng: np.random.Generator
+) -> None:
+    index = index_factory()
+    vectors = fill(index, rng, "small", range(3))
+    fill(index, rng, "big", range(10, 40))
+    hits = index.search("small", vectors[0], 50)
+    assert sorted(hit_ids(hits)) == [0, 1, 2]
+    assert index.search("small", vectors[0], 0) == []
+
+
+def test_empty_index_and_empty_partition(
+    index_factory: IndexFactory, rng: np.random.Generator
+) -> None:
+    index = index_factory()
+    query = unit(rng, 1)[0]
+    assert index.search("nothing", query, 5) == []
+    assert index.ids() == set()
+    assert len(index) == 0
+    index.add("p", [], np.empty((0, DIM), dtype=np.float32))
+    assert index.search("p", query, 5) == []
+
+
+# --- add / replace / remove ---------------------------------------------------------------------
+
+
+def test_add_replaces_the_vector_of_an_existing_id(
+    index_factory: IndexFactory, rng: np.random.Generator
+) -> None:
+    index = index_factory()
+    old = fill(index, rng, "p", range(30))
+    new = unit(rng, 1)
+    index.add("p", [5], new)
+    assert len(index) == 30
+    top = index.search("p", new[0], 1)
+    assert top[0][0] == 5
+    assert top[0][1] == pytest.approx(1.0, abs=1e-4)
+    # The old vector is gone: id 5 now scores as the new vector does against it.
+    for id_, sim in index.search("p", old[5], 30):
+        if id_ == 5:
+            assert sim == pytest.approx(float(new[0] @ old[5]), abs=1e-4)
+
+
+def test_same_id_twice_in_one_batch_keeps_the_last(
+    index_factory: IndexFactory, rng: np.random.Generator
+) -> None:
+    index = index_factory()
+    fill(index, rng, "p", range(10, 20))
+    first, last = unit(rng, 2)
+    index.add("p", [1, 1], np.stack([first, last]))
+    assert len(index) == 11
+    assert index.search("p", last, 1)[0] == (1, pytest.approx(1.0, abs=1e-4))
+
+
+def test_add_to_another_partition_moves_the_id(
+    index_factory: IndexFactory, rng: np.random.Generator
+) -> None:
+    index = index_factory()
+    vectors = fill(index, rng, "a", range(12))
+    index.add("b", [3], vectors[3:4])
+    assert 3 not in hit_ids(index.search("a", vectors[3], 12))
+    assert index.search("b", vectors[3], 5) == [(3, pytest.approx(1.0, abs=1e-4))]
+    assert index.ids() == set(range(12))
+
+
+def test_remove_is_real_even_for_the_nearest(
+    index_factory: IndexFactory, rng: np.random.Generator
+) -> None:
+    index = index_factory()
+    vectors = fill(index, rng, "p", range(40))
+    index.remove([7, 8, 999])  # 999 is unknown: ignored
+    for row in (7, 8):
+        hits = index.search("p", vectors[row], 5)
+        # Still k live results: a removed vector does not shadow live ones.
+        assert len(hits) == 5
+        assert {7, 8}.isdisjoint(hit_ids(hits))
+    assert index.ids() == set(range(40)) - {7, 8}
+    assert len(index) == 38
+    index.add("p", [7], vectors[7:8])
+    assert index.search("p", vectors[7], 1) == [(7, pytest.approx(1.0, abs=1e-4))]
+
+
+def test_remove_everything_then_add_again(
+    index_factory: IndexFactory, rng: np.random.Generator
+) -> None:
+    index = index_factory()
+    vectors = fill(index, rng, "p", range(20))
+    for start in range(0, 20, 3):  # shrinking step by step crosses every threshold on the way
+        index.remove(range(start, min(start + 3, 20)))
+        left = set(range(min(start + 3, 20), 20))
+        assert set(hit_ids(index.search("p", vectors[0], 20))) == left
+    assert index.ids() == set()
+    assert index.search("p", vectors[0], 5) == []
+    index.add("p", [42], vectors[:1])
+    assert hit_ids(index.search("p", vectors[0], 5)) == [42]
+
+
+def test_churn_keeps_results_live_and_complete(
+    index_factory: IndexFactory, rng: np.random.Generator
+) -> None:
+    index = index_factory()
+    vectors = fill(index, rng, "p", range(50))
+    live = set(range(50))
+    for step in range(200):  # evict the oldest, insert a new one: a cache at its budget
+        gone = min(live)
+        index.remove([gone])
+        live.discard(gone)
+        new_id = 50 + step
+        index.add("p", [new_id], vectors[new_id % 50 : new_id % 50 + 1])
+        live.add(new_id)
+    assert index.ids() == live
+    hits = index.search("p", vectors[3], 10)
+    assert len(hits) == 10
+    assert set(hit_ids(hits)) <= live
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+def test_wrong_dimension_is_an_invalid_request_naming_both(
+    index_factory: IndexFactory, rng: np.random.Generator
+) -> None:
+    index = index_factory()
+    fill(index, rng, "p", range(5))
+    with pytest.raises(InvalidRequest, match=rf"{DIM}.*{DIM + 3}"):
+        index.add("p", [9], unit(rng, 1, DIM + 3))
+    with pytest.raises(InvalidRequest, match=rf"{DIM}.*{DIM - 1}"):
+        index.search("p", unit(rng, 1, DIM - 1)[0], 5)
+    with pytest.raises(InvalidRequest):
+        index.add("p", [1, 2], unit(rng, 3))
+    assert index.ids() == set(range(5))
+
+
+# --- persistence --------------------------------------------------------------------------------
+
+
+def populated(index: VectorIndex, rng: np.random.Generator) -> F32:
+    """Several tiny partitions, one larger one, some removals; returns probe queries."""
+    for p in range(5):
+        fill(index, rng, f"tenant-{p}", range(1000 * p, 1000 * p + 3))
+    big = fill(index, rng, "big", range(10_000, 10_060))
+    index.remove([10_001, 10_002, 2001])
+    return np.concatenate([big[:5], unit(rng, 5)])
+
+
+def snapshot(index: VectorIndex, queries: F32) -> list[list[list[Hit]]]:
+    partitions = ["big", *(f"tenant-{p}" for p in range(5))]
+    return [[index.search(p, q, 5) for q in queries] for p in partitions]
+
+
+def assert_same_results(a: list[list[list[Hit]]], b: list[list[list[Hit]]]) -> None:
+    for hits_a, hits_b in zip(a, b, strict=True):
+        for x, y in zip(hits_a, hits_b, strict=True):
+            assert hit_ids(x) == hit_ids(y)
+            np.testing.assert_allclose([s for _, s in x], [s for _, s in y], atol=1e-6)
+
+
+def test_save_load_round_trip(
+    index_factory: IndexFactory, rng: np.random.Generator, tmp_path: Path
+) -> None:
+    if not index_factory.backend.files:
+        pytest.skip("remote backend persists by itself")
+    index = index_factory()
+    queries = populated(index, rng)
+    before = snapshot(index, queries)
+    index.save(tmp_path)
+    files_after_first = sorted(p.name for p in tmp_path.iterdir())
+    index.save(tmp_path)  # saving again replaces, it does not accumulate files
+    assert len(list(tmp_path.iterdir())) == len(files_after_first)
+
+    loaded = index_factory()
+    assert loaded.load(tmp_path) is True
+    assert loaded.ids() == index.ids()
+    assert_same_results(before, snapshot(loaded, queries))
+    # The loaded index is fully usable: remove and add still work.
+    loaded.remove([10_000])
+    assert 10_000 not in hit_ids(loaded.search("big", queries[0], 5))
+    loaded.add("big", [77], queries[:1])
+    assert loaded.search("big", queries[0], 1)[0][0] == 77
+
+
+def test_load_from_nothing_is_false(index_factory: IndexFactory, tmp_path: Path) -> None:
+    index = index_factory()
+    assert index.load(tmp_path / "missing") is False
+    assert index.load(tmp_path) is False
+
+
+def test_load_of_another_dimension_is_false(
+    index_factory: IndexFactory, rng: np.random.Generator, tmp_path: Path
+) -> None:
+    if not index_factory.backend.files:
+        pytest.skip("remote backend persists by itself")
+    index = index_factory()
+    populated(index, rng)
+    index.save(tmp_path)
+    assert index_factory(DIM + 1).load(tmp_path) is False
+
+
+@pytest.mark.parametrize(
+    "manifest",
+    [b"", b"{not json", b"[1, 2]", b'{"format": "something-else"}', b"\xff\xfe\x00"],
+    ids=["empty", "broken-json", "not-object", "foreign", "binary"],
+)
+def test_corrupt_manifest_is_false_and_keeps_contents(
+    index_factory: IndexFactory, rng: np.random.Generator, tmp_path: Path, manifest: bytes
+) -> None:
+    if not index_factory.backend.files:
+        pytest.skip("remote backend persists by itself")
+    source = index_factory()
+    populated(source, rng)
+    source.save(tmp_path)
+    for file in tmp_path.glob("*.json"):
+        file.write_bytes(manifest)
+    target = index_factory()
+    target.add("p", [1], unit(rng, 1))
+    assert target.load(tmp_path) is False
+    assert target.ids() == {1}
+
+
+def test_manifest_with_missing_or_wrong_fields_is_false(
+    index_factory: IndexFactory, rng: np.random.Generator, tmp_path: Path
+) -> None:
+    if not index_factory.backend.files:
+        pytest.skip("remote backend persists by itself")
+    source = index_factory()
+    populated(source, rng)
+    source.save(tmp_path)
+    (manifest_file,) = tmp_path.glob("*.json")
+    good = json.loads(manifest_file.read_text())
+    for key in [k for k in good if k not in ("format", "version", "dimension")]:
+        broken = {k: v for k, v in good.items() if k != key}
+        manifest_file.write_text(json.dumps(broken))
+        assert index_factory().load(tmp_path) is False, f"loaded without {key!r}"
+    manifest_file.write_text(json.dumps({**good, "version": 999}))
+    assert index_factory().load(tmp_path) is False
+
+
+@pytest.mark.parametrize("damage", ["truncate", "flip", "empty", "delete"])
+def test_corrupt_data_file_is_false_never_a_crash(
+    index_factory: IndexFactory, rng: np.random.Generator, tmp_path: Path, damage: str
+) -> None:
+    if not index_factory.backend.files:
+        pytest.skip("remote backend persists by itself")
+    source = index_factory()
+    populated(source, rng)
+    saved = tmp_path / "saved"
+    source.save(saved)
+    data_files = [p.name for p in saved.iterdir() if p.suffix != ".json"]
+    assert data_files
+    for name in data_files:  # every file, one at a time
+        broken = tmp_path / f"broken-{name}"
+        shutil.copytree(saved, broken)
+        file = broken / name
+        raw = file.read_bytes()
+        if damage == "truncate":
+            file.write_bytes(raw[: len(raw) // 2])
+        elif damage == "flip":
+            middle = len(raw) // 2
+            file.write_bytes(raw[:middle] + bytes([raw[middle] ^ 0xFF]) + raw[middle + 1 :])
+        elif damage == "empty":
+            file.write_bytes(b"")
+        else:
+            file.unlink()
+        assert index_factory().load(broken) is False, f"{damage} {name} was loaded"
+    assert index_factory().load(saved) is True
+
+
+def test_crash_before_the_manifest_is_replaced_keeps_the_old_save(
+    index_factory: IndexFactory,
+    rng: np.random.Generator,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if not index_factory.backend.files:
+        pytest.skip("remote backend persists by itself")
+    index = index_factory()
+    queries = populated(index, rng)
+    index.save(tmp_path)
+    before = snapshot(index, queries)
+    index.remove(range(10_000, 10_030))
+    fill(index, rng, "big", range(20_000, 20_010))
+
+    real_replace = os.replace
+
+    def crash_on_manifest(src: str | os.PathLike[str], dst: str | os.PathLike[str]) -> None:
+        if Path(dst).suffix == ".json":
+            raise OSError("simulated crash")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", crash_on_manifest)
+    with pytest.raises(OSError, match="simulated crash"):
+        index.save(tmp_path)
+    monkeypatch.undo()
+
+    loaded = index_factory()
+    assert loaded.load(tmp_path) is True
+    assert_same_results(before, snapshot(loaded, queries))
+
+
+# --- concurrency --------------------------------------------------------------------------------
+
+
+def test_concurrent_searches_while_adding_and_removing_see_only_valid_ids(
+    index_factory: IndexFactory, rng: np.random.Generator
+) -> None:
+    index = index_factory()
+    vectors = unit(rng, 400)
+    # Removed before any search starts: must never be seen.
+    index.add("p", list(range(5000, 5010)), vectors[:10])
+    index.remove(range(5000, 5010))
+    valid = set(range(300))
+    queries = unit(rng, 50)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    seen: set[int] = set()
+
+    def searcher() -> None:
+        try:
+            while not stop.is_set():
+                for q in queries:
+                    hits = index.search("p", q, 5)
+                    sims = [s for _, s in hits]
+                    assert sims == sorted(sims, reverse=True)
+                    assert all(-1.0 <= s <= 1.0 for s in sims)
+                    seen.update(hit_ids(hits))
+        except BaseException as exc:  # noqa: BLE001 - reported to the main thread below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=searcher) for _ in range(4)]
+    for t in threads:
+        t.start()
+    try:
+        for i in range(300):  # one at a time, like puts; crosses the exact/HNSW threshold
+            index.add("p", [i], vectors[i : i + 1])
+            index.add("q", [10_000 + i], vectors[i : i + 1])  # same vectors, other partition
+            if i % 10 == 9:
+                index.remove([10_000 + i - 5])
+        index.add("p", list(range(300)), vectors[100:400])  # bulk replace while searching
+    finally:
+        stop.set()
+        for t in threads:
+            t.join(timeout=30)
+    assert not errors, errors
+    assert seen, "searchers never got a result"
+    assert seen <= valid
+    assert len(index.search("p", queries[0], 5)) == 5
+
+
+# --- InMemoryIndex specifics --------------------------------------------------------------------
+
+
+def test_memory_index_switches_to_hnsw_and_back(rng: np.random.Generator) -> None:
+    index = InMemoryIndex(DIM, exact_below=16)
+    vectors = fill(index, rng, "p", range(15))
+    fill(index, rng, "tiny", range(100, 102))
+    assert index.partition_kinds() == {"p": "exact", "tiny": "exact"}
+    index.add("p", [15], unit(rng, 1))
+    assert index.partition_kinds()["p"] == "hnsw"
+    index.remove(range(9))  # 7 left: below exact_below // 2 = 8, back to exact
+    assert index.partition_kinds()["p"] == "exact"
+    hits = index.search("p", vectors[10], 3)
+    assert hits[0] == (10, pytest.approx(1.0, abs=1e-5))
+
+
+def test_memory_index_bulk_add_builds_one_graph(rng: np.random.Generator) -> None:
+    index = InMemoryIndex(DIM, exact_below=64)
+    vectors = fill(index, rng, "p", range(1000))
+    assert index.partition_kinds() == {"p": "hnsw"}
+    found = sum(index.search("p", vectors[i], 1)[0][0] == i for i in range(0, 1000, 10))
+    assert found >= 98  # approximate, but a stored vector is (almost always) its own nearest
+
+
+def test_memory_index_reuses_freed_graph_slots(rng: np.random.Generator) -> None:
+    index = InMemoryIndex(DIM, exact_below=8)
+    fill(index, rng, "p", range(40))
+    graph = index._parts["p"].store
+    slots_before = graph._graph.get_current_count()  # type: ignore[union-attr]
+    index.remove(range(10))
+    new = fill(index, rng, "p", range(100, 110))
+    assert graph._graph.get_current_count() == slots_before  # type: ignore[union-attr]
+    assert index.search("p", new[4], 1)[0][0] == 104
+
+
+def test_memory_index_many_tiny_partitions(rng: np.random.Generator) -> None:
+    index = InMemoryIndex(DIM)
+    vectors = unit(rng, 3)
+    for tenant in range(2000):
+        index.add(f"t{tenant}", [3 * tenant, 3 * tenant + 1, 3 * tenant + 2], vectors)
+    assert len(index) == 6000
+    assert set(index.partition_kinds().values()) == {"exact"}
+    assert hit_ids(index.search("t1234", vectors[1], 1)) == [3 * 1234 + 1]
+
+
+def test_memory_index_rejects_bad_settings() -> None:
+    with pytest.raises(InvalidRequest):
+        InMemoryIndex(0)
+    with pytest.raises(InvalidRequest):
+        InMemoryIndex(DIM, exact_below=-1)
+    with pytest.raises(InvalidRequest):
+        FlatIndex(-3)
