@@ -471,3 +471,44 @@ def test_custom_evaluator_and_postprocess_are_used(make_cache: Any) -> None:
 def test_scope_hash_separates_fields() -> None:
     assert Scope(model="ab", system="c").key != Scope(model="a", system="bc").key
     assert Scope(params={"a": 1, "b": 2}).key == Scope(params={"b": 2, "a": 1}).key
+
+
+def _talk(first: str, reply: str, follow_up: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": first}, {"role": "assistant", "content": reply},
+            {"role": "user", "content": follow_up}]
+
+
+def test_follow_up_hits_in_an_equivalent_conversation(make_cache: Any) -> None:
+    cache = make_cache(similarity_threshold=0.5, context_threshold=0.6)
+    stored = _talk("who is barack obama", "The 44th president of the United States.",
+                   "how old is he")
+    cache.put_request(chat_request({"model": "m", "messages": stored}), "63")
+    same_words = _talk("Who is Barack Obama?", "The 44th president of the United States.",
+                       "How old is he?")
+    result = cache.lookup(chat_request({"model": "m", "messages": same_words}))
+    assert result.hit and result.answer == "63"
+    reworded = _talk("who is barack obama exactly", "The 44th president of the United States.",
+                     "how old is he")
+    assert cache.lookup(chat_request({"model": "m", "messages": reworded})).answer == "63"
+
+
+def test_follow_up_never_crosses_to_another_referent(make_cache: Any) -> None:
+    cache = make_cache(similarity_threshold=0.5, context_threshold=0.3)
+    stored = _talk("Who is Barack Obama?", "A former president.", "how old is he")
+    cache.put_request(chat_request({"model": "m", "messages": stored}), "63")
+    other = _talk("Who is Joe Biden?", "A former president.", "how old is he")
+    result = cache.lookup(chat_request({"model": "m", "messages": other}))
+    assert result.kind is HitKind.MISS  # similar enough by words, vetoed by the entity guard
+    first = [{"role": "user", "content": "how old is he"}]
+    assert cache.lookup(chat_request({"model": "m", "messages": first})).kind is HitKind.MISS
+
+
+def test_exact_context_mode_requires_equal_turns(make_cache: Any) -> None:
+    cache = make_cache(similarity_threshold=0.5)
+    stored = _talk("who is barack obama", "A former president.", "how old is he")
+    cache.put_request(chat_request({"model": "m", "messages": stored}, context="exact"), "63")
+    again = chat_request({"model": "m", "messages": stored}, context="exact")
+    assert cache.lookup(again).answer == "63"
+    reworded = _talk("who is barack obama exactly", "A former president.", "how old is he")
+    miss = chat_request({"model": "m", "messages": reworded}, context="exact")
+    assert cache.lookup(miss).kind is HitKind.MISS

@@ -54,3 +54,29 @@ def test_default_cache_hits_the_seed_paraphrases(tmp_path: Path) -> None:
             assert result.kind is HitKind.SEMANTIC, (q, result.reason)
         refused = cache.lookup(cache.request("what's gitlab", model="gpt-3.5-turbo"))
         assert not refused.hit
+
+
+def _talk(first: str, reply: str, follow_up: str) -> list[dict[str, str]]:
+    return [{"role": "user", "content": first}, {"role": "assistant", "content": reply},
+            {"role": "user", "content": follow_up}]
+
+
+def test_follow_ups_are_judged_with_their_conversation(tmp_path: Path) -> None:
+    from gistcache import chat_request
+
+    reply = ("Derivatives are financial instruments whose value is derived from an underlying "
+             "asset, rate or index; common types are futures, options, forwards and swaps.")
+    follow = "What practical applications does this have?"
+    with Cache(Config(data_dir=str(tmp_path / "d")), background=False) as cache:
+        stored = _talk("What are derivatives in finance?", reply, follow)
+        cache.put_request(chat_request({"model": "m", "messages": stored}), "hedging, ...")
+        reworded = _talk("what are financial derivatives", reply,
+                         "What are the practical applications of this?")
+        hit = cache.lookup(chat_request({"model": "m", "messages": reworded}))
+        assert hit.hit, hit.reason
+        other = _talk("What are derivatives in calculus?",
+                      "A derivative measures how a function changes as its input changes.",
+                      follow)
+        miss = cache.lookup(chat_request({"model": "m", "messages": other}))
+        assert miss.kind is HitKind.MISS
+        assert "conversation" in miss.reason

@@ -29,10 +29,10 @@ import numpy.typing as npt
 
 from ._errors import ConfigError, IncompatibleParts, InvalidRequest
 from ._hot import HotTier
-from ._types import CacheRequest, Candidate, Entry, HitKind, Lookup, Scope
+from ._types import CacheRequest, Candidate, Entry, HitKind, Lookup, Scope, normalize_text
 from .config import Config
 from .embedders import Embedder
-from .evaluators import Evaluator, default_evaluator
+from .evaluators import Evaluator, default_evaluator, veto
 from .eviction import Budget, EvictionPolicy, get_policy
 from .index import VectorIndex
 from .metrics import Metrics
@@ -42,6 +42,11 @@ from .stores import EntryStore, NewEntry, SQLStore, sqlite_url
 __all__ = ["Answer", "Cache"]
 
 log = logging.getLogger("gistcache")
+
+
+def _user_turns(context: str) -> str:
+    """The user's lines of a conversation text (the questions, without the answers)."""
+    return "\n".join(line[6:] for line in context.splitlines() if line.startswith("user: "))
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,7 @@ class Cache:
         self._pending_lock = threading.Lock()
         self._pending: dict[int, list[float]] = {}
         self._vectors: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+        self._context_memo: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._vectors_lock = threading.Lock()
         self._inflight: dict[str, concurrent.futures.Future[Answer]] = {}
         self._ainflight: dict[tuple[int, str], asyncio.Future[Answer]] = {}
@@ -327,6 +333,9 @@ class Cache:
             if not self._usable(found, request, now):
                 reason = reason or "entry expired or too old"
                 continue
+            if not self._same_conversation(request, found):
+                reason = reason or "asked in another conversation"
+                continue
             cand = Candidate(found, sim)
             verdict = self.evaluator.judge(request, cand)
             if verdict.accepted:
@@ -338,6 +347,47 @@ class Cache:
             return Lookup(HitKind.MISS, reason=reason or "no acceptable entry")
         chosen = self.postprocess(accepted, request.temperature, self.rng)
         return Lookup(HitKind.SEMANTIC, chosen.entry, chosen.similarity)
+
+    def _same_conversation(self, request: CacheRequest, entry: Entry) -> bool:
+        """Whether the entry was asked in a conversation that means the same as the request's.
+
+        Equal (normalized) conversations match; otherwise both are embedded and must be at
+        least ``context_threshold`` similar, and the questions asked in them must pass the
+        meaning guards, so that "how old is he?" after "who is Obama?" never answers it after
+        "who is Taylor Swift?".
+        """
+        mine, theirs = normalize_text(request.context), normalize_text(entry.context)
+        if mine == theirs:
+            return True
+        if not mine or not theirs or self.embedder is None or self.exact_only:
+            return False
+        vecs = self._context_vectors(request.context, entry.context)
+        if float(vecs[0] @ vecs[1]) < self.config.context_threshold:
+            return False
+        return veto(_user_turns(request.context), _user_turns(entry.context)) is None
+
+    def _context_vectors(self, *texts: str) -> list[npt.NDArray[np.float32]]:
+        assert self.embedder is not None
+        out: list[npt.NDArray[np.float32] | None] = []
+        with self._vectors_lock:
+            for text in texts:
+                vec = self._context_memo.get(text)
+                if vec is not None:
+                    self._context_memo.move_to_end(text)
+                out.append(vec)
+        todo = [t for t, v in zip(texts, out, strict=True) if v is None]
+        if todo:
+            t0 = time.perf_counter()
+            fresh = self.embedder.embed(todo)
+            self.metrics.observe("embed_context", time.perf_counter() - t0)
+            with self._vectors_lock:
+                for text, vec in zip(todo, fresh, strict=True):
+                    self._context_memo[text] = vec
+                while len(self._context_memo) > 1024:
+                    self._context_memo.popitem(last=False)
+            it = iter(fresh)
+            out = [v if v is not None else next(it) for v in out]
+        return [v for v in out if v is not None]
 
     def _lookup_next(self, request: CacheRequest, miss: Lookup) -> Lookup:
         assert self.next_cache is not None
@@ -437,13 +487,14 @@ class Cache:
         blob = vector.astype(np.float32).tobytes() if vector is not None else None
         scope = request.scope
         size = (len(request.key_text.encode()) + len(answer.text.encode())
-                + len(payload or "") + len(blob or b"") + 256)
+                + len(request.context.encode()) + len(payload or "") + len(blob or b"") + 256)
         new = NewEntry(
             scope_key=scope.key, exact_key=request.exact_key, key_text=request.key_text,
             answer=answer.text, scope_json=scope.to_json(), payload=payload, embedding=blob,
             created_at=now, expires_at=now + ttl if ttl is not None else None, size=size,
             model=scope.model, namespace=scope.namespace,
             prompt_tokens=answer.prompt_tokens, completion_tokens=answer.completion_tokens,
+            context=request.context,
         )
         t = time.perf_counter()
         with self._write_lock:
@@ -630,11 +681,16 @@ class Cache:
         min_similarity: float | None = None,
         max_age: float | None = None,
         exact: bool = False,
+        context: str = "",
     ) -> CacheRequest:
-        """A request for plain text in a scope (namespace defaults to the config's)."""
+        """A request for plain text in a scope (namespace defaults to the config's).
+
+        ``context`` is the conversation the prompt is asked in, as text: it must mean the same
+        as a stored entry's for that entry to answer.
+        """
         scope = Scope(namespace=namespace or self.config.namespace, model=model, system=system,
-                      params=dict(params or {}))
-        return CacheRequest(prompt, scope, temperature, min_similarity, max_age, exact)
+                      params=dict(params or {}), context="conversation" if context else "")
+        return CacheRequest(prompt, scope, temperature, min_similarity, max_age, exact, context)
 
     def get(self, prompt: str, **scope: Any) -> str | None:
         """The stored answer for a prompt, or None (faults are misses)."""

@@ -112,6 +112,8 @@ class CacheRequest:
     max_age: float | None = None
     #: match exact repeats only (no embedding): for keys that are hashes, like audio files
     exact: bool = False
+    #: the earlier conversation as text; a stored entry matches only if its own means the same
+    context: str = ""
 
     def __post_init__(self) -> None:
         if not isinstance(self.key_text, str):
@@ -132,8 +134,12 @@ class CacheRequest:
 
     @property
     def exact_key(self) -> str:
-        """Hash of (scope, normalized key text): the exact tier's key."""
-        return stable_hash(self.scope.key, self.normalized)
+        """Hash of (scope, normalized conversation, normalized key text): the exact tier's key."""
+        cached: str | None = self.__dict__.get("_exact_key")
+        if cached is None:
+            cached = stable_hash(self.scope.key, normalize_text(self.context), self.normalized)
+            object.__setattr__(self, "_exact_key", cached)
+        return cached
 
 
 class HitKind(str, Enum):
@@ -168,6 +174,8 @@ class Entry:
     namespace: str = "default"
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    #: the conversation the question was asked in (empty for a first question)
+    context: str = ""
 
 
 @dataclass(frozen=True)

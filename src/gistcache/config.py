@@ -43,6 +43,8 @@ class Config:
     namespace: str = "default"
     #: how chat messages become key text: last_user, all_user, last_user_only
     preprocess: str = "last_user"
+    #: how similar (cosine) a follow-up's earlier conversation must be to a stored entry's
+    context_threshold: float = 0.9
     #: how one of several accepted candidates is chosen: temperature_softmax, best, first, random
     postprocess: str = "temperature_softmax"
     #: bytes of entries kept in process memory for fast hits (the store stays the truth)

@@ -20,6 +20,7 @@ __all__ = [
     "last_user_message",
     "message_text",
     "random_choice",
+    "split_conversation",
     "temperature_softmax",
 ]
 
@@ -92,6 +93,19 @@ def last_user_message(messages: Sequence[Message]) -> KeyParts:
     turns = _turns(messages)
     i = _last_user_index(turns)
     return turns[i][1], _digest(turns[:i] + turns[i + 1 :])
+
+
+def split_conversation(messages: Sequence[Message]) -> tuple[str, str]:
+    """The last user message, and every other turn as text ("role: text" lines).
+
+    The text form lets the cache judge a follow-up's conversation by meaning: the same follow-up
+    hits only where the earlier turns mean the same.
+    """
+    turns = _turns(messages)
+    i = _last_user_index(turns)
+    context = "\n".join(f"{role}: {' '.join(text.split())}"
+                        for role, text in turns[:i] + turns[i + 1 :])
+    return turns[i][1], context
 
 
 def all_user_messages(messages: Sequence[Message]) -> KeyParts:

@@ -7,7 +7,7 @@ from typing import Any
 
 from ._errors import InvalidRequest
 from ._types import CacheRequest, Scope
-from .processors import PREPROCESSORS, KeyParts, Message, message_text
+from .processors import PREPROCESSORS, KeyParts, Message, message_text, split_conversation
 
 __all__ = ["ANSWER_NEUTRAL_PARAMS", "chat_request", "completion_request", "max_tokens_bucket"]
 
@@ -58,16 +58,34 @@ def chat_request(
     preprocess: str | Callable[[Sequence[Message]], KeyParts] = "last_user",
     min_similarity: float | None = None,
     max_age: float | None = None,
+    context: str = "semantic",
 ) -> CacheRequest:
-    """The cache request of a ``chat.completions.create`` call."""
+    """The cache request of a ``chat.completions.create`` call.
+
+    With the default ``preprocess="last_user"`` and ``context="semantic"``, the key text is the
+    last user message and the earlier turns travel as text: a follow-up matches only an entry
+    whose conversation means the same. ``context="exact"`` requires the earlier turns to be
+    equal (a digest in the scope); other pre-processors give their own key and context digest.
+    """
     model = kwargs.get("model")
     if not isinstance(model, str) or not model:
         raise InvalidRequest("model must be a non-empty string")
     messages = kwargs.get("messages")
     if not isinstance(messages, Sequence) or isinstance(messages, (str, bytes)):
         raise InvalidRequest(f"messages must be a list, got {type(messages).__name__}")
-    pre = PREPROCESSORS[preprocess] if isinstance(preprocess, str) else preprocess
-    key_text, context = pre(messages)
+    if context not in ("semantic", "exact"):
+        raise InvalidRequest(f"context must be 'semantic' or 'exact', got {context!r}")
+    conversation = ""
+    if preprocess == "last_user" and context == "semantic":
+        key_text, conversation = split_conversation(messages)
+        # the partition separates follow-ups from first questions; the text is judged per entry
+        scope_context = "conversation" if conversation else ""
+    else:
+        if isinstance(preprocess, str) and preprocess not in PREPROCESSORS:
+            raise InvalidRequest(f"unknown preprocess {preprocess!r}; choose one of "
+                                 f"{', '.join(sorted(PREPROCESSORS))}")
+        pre = PREPROCESSORS[preprocess] if isinstance(preprocess, str) else preprocess
+        key_text, scope_context = pre(messages)
     system = "\n".join(
         message_text(m, i)
         for i, m in enumerate(messages)
@@ -75,11 +93,11 @@ def chat_request(
     )
     scope = Scope(
         namespace=namespace, model=model, system=system, params=_scope_params(kwargs),
-        context=context,
+        context=scope_context,
     )
     return CacheRequest(
         key_text=key_text, scope=scope, temperature=_temperature(kwargs),
-        min_similarity=min_similarity, max_age=max_age,
+        min_similarity=min_similarity, max_age=max_age, context=conversation,
     )
 
 

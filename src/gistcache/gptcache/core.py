@@ -343,7 +343,8 @@ class Cache:
         if self._parts.pre_func in _PRE:
             return request
         return dataclasses.replace(request, key_text=self._custom_key(kwargs, context),
-                                   scope=dataclasses.replace(request.scope, context=""))
+                                   scope=dataclasses.replace(request.scope, context=""),
+                                   context="")
 
     def completion_request(self, kwargs: Mapping[str, Any],
                            context: Mapping[str, Any] | None = None) -> CacheRequest:

@@ -30,6 +30,7 @@ class NewEntry:
     namespace: str
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class EntryStore(ABC):
     """Rows of stored answers. Every method is safe to call from several threads."""
 
     #: fields this store keeps (an evaluator that needs one it lacks is refused at construction)
-    keeps: frozenset[str] = frozenset({"key_text", "embedding", "feedback"})
+    keeps: frozenset[str] = frozenset({"key_text", "embedding", "feedback", "context"})
 
     @abstractmethod
     def put(self, entry: NewEntry) -> PutResult:

@@ -49,6 +49,7 @@ entries = sa.Table(
     sa.Column("namespace", sa.String(200), nullable=False, index=True),
     sa.Column("prompt_tokens", sa.Integer, nullable=False, default=0),
     sa.Column("completion_tokens", sa.Integer, nullable=False, default=0),
+    sa.Column("context_text", sa.Text, nullable=False, default=""),
     sqlite_autoincrement=True,  # ids are never reused: the index and tombstones rely on it
 )
 
@@ -97,6 +98,7 @@ def _row_to_entry(row: Any) -> Entry:
         namespace=m["namespace"],
         prompt_tokens=m["prompt_tokens"],
         completion_tokens=m["completion_tokens"],
+        context=m["context_text"],
     )
 
 
@@ -183,6 +185,7 @@ class SQLStore(EntryStore):
             "namespace": entry.namespace,
             "prompt_tokens": entry.prompt_tokens,
             "completion_tokens": entry.completion_tokens,
+            "context_text": entry.context,
         }
         try:
             with self._write_lock, self.engine.begin() as conn:
@@ -199,7 +202,8 @@ class SQLStore(EntryStore):
                 new_id = inserted[0]
         except SQLAlchemyError as exc:
             raise StoreError(f"put failed: {exc}") from exc
-        row = Entry(id=int(new_id), **{k: v for k, v in values.items() if k != "right_hits"})
+        fields = {k: v for k, v in values.items() if k not in ("right_hits", "context_text")}
+        row = Entry(id=int(new_id), context=entry.context, **fields)
         row.payload = json.loads(entry.payload) if entry.payload else None
         return PutResult(row, old, old_size)
 
