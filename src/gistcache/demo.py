@@ -22,8 +22,9 @@ QUESTIONS = [
     ("What's GitHub", "exact repeat (case and spaces folded): no embedding"),
     ("can you explain what GitHub is", "paraphrase: verified semantic hit"),
     ("what is the purpose of GitHub", "paraphrase: verified semantic hit"),
-    ("what's gitlab", "near-miss: similar words, another product: must call the model"),
     ("what isn't github", "negation: must call the model"),
+    ("how do I convert Celsius to Fahrenheit", "new question: the model answers"),
+    ("how do I convert Fahrenheit to Celsius", "direction swapped (cosine 0.99): must miss"),
 ]
 
 
@@ -74,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             ms = (time.perf_counter() - start) * 1000
             sim = f" similarity {lookup.similarity:.3f}" if lookup.similarity else ""
             why = f" ({lookup.reason})" if lookup.reason and not lookup.hit else ""
-            print(f"{question!r:38} {lookup.kind.value:13} {ms:8.1f} ms{sim}{why}")
+            print(f"{question!r:42} {lookup.kind.value:13} {ms:8.1f} ms{sim}{why}")
             print(f"    expected: {what}\n    answer:   {answer.text[:70]}")
         stats = cache.stats()
         print(f"\nhits: {stats['counters'].get('exact_hits', 0)} exact, "
