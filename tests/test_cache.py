@@ -512,3 +512,19 @@ def test_exact_context_mode_requires_equal_turns(make_cache: Any) -> None:
     reworded = _talk("who is barack obama exactly", "A former president.", "how old is he")
     miss = chat_request({"model": "m", "messages": reworded}, context="exact")
     assert cache.lookup(miss).kind is HitKind.MISS
+
+
+def test_unknown_text_costs_no_exact_query_and_other_writers_are_seen(
+        make_cache: Any, tmp_path: Path) -> None:
+    data = tmp_path / "known"
+    a = make_cache(data, exact_only=True)
+    b = make_cache(data, exact_only=True)
+    a.put("stored question", "yes")
+    assert b.get("never stored") is None
+    assert "exact_store" not in b.metrics.latency  # no database round trip for it
+    assert b.get("stored question") is None  # not seen until the next sync
+    b.sync()
+    assert b.get("stored question") == "yes"
+    a.delete([e.id for e in a.entries()])
+    b.sync()
+    assert b.get("stored question") is None

@@ -44,6 +44,11 @@ __all__ = ["Answer", "Cache"]
 log = logging.getLogger("gistcache")
 
 
+def _short(exact_key: str) -> bytes:
+    """The first 128 bits of an exact key: enough to tell stored texts apart in memory."""
+    return bytes.fromhex(exact_key[:32])
+
+
 def _user_turns(context: str) -> str:
     """The user's lines of a conversation text (the questions, without the answers)."""
     return "\n".join(line[6:] for line in context.splitlines() if line.startswith("user: "))
@@ -211,6 +216,7 @@ class Cache:
         stats = self.store.stats()
         self._count, self._size = stats.count, stats.size
         self._seen_id, self._seen_tomb = stats.max_id, stats.max_tombstone
+        self._load_known()
         if self.index is None:
             return
         loaded = False
@@ -222,6 +228,11 @@ class Cache:
                             self._data_dir, exc)
                 self.metrics.fault("index_load")
         self.reconcile(assume_empty=not loaded)
+
+    def _load_known(self) -> None:
+        # Deleted keys may linger in the set (a lookup then finds no row): rebuilt when many.
+        self._known: set[bytes] = {_short(k) for k in self.store.exact_keys()}
+        self._known_stale = 0
 
     def reconcile(self, *, assume_empty: bool = False) -> tuple[int, int]:
         """Make the index hold exactly the store's vectors; returns (added, removed)."""
@@ -304,11 +315,13 @@ class Cache:
         if hot is not None:
             return hot
         t = time.perf_counter()
-        entry = self.store.get_by_exact_key(request.exact_key)
-        self.metrics.observe("exact_store", time.perf_counter() - t)
-        if entry is not None and self._usable(entry, request, now):
-            self.hot.put(entry)
-            return Lookup(HitKind.EXACT, entry, 1.0)
+        # The set of stored exact keys spares the database a query for texts never stored.
+        if _short(request.exact_key) in self._known:
+            entry = self.store.get_by_exact_key(request.exact_key)
+            self.metrics.observe("exact_store", time.perf_counter() - t)
+            if entry is not None and self._usable(entry, request, now):
+                self.hot.put(entry)
+                return Lookup(HitKind.EXACT, entry, 1.0)
         if self.exact_only or self.index is None or request.exact:
             return Lookup(HitKind.MISS, reason="no exact match")
         vector = self._embed(request.key_text)
@@ -516,6 +529,9 @@ class Cache:
                 self._seen_id = entry.id
             entry.embedding = None  # the index holds it; keep the hot tier small
             self.hot.put(entry)
+            self._known.add(_short(entry.exact_key))
+            if result.replaced_id is not None:
+                self._known_stale += 1
             self._evict_if_needed()
         self.metrics.count("stores")
         self.metrics.observe("put", time.perf_counter() - start)
@@ -546,6 +562,7 @@ class Cache:
                 for entry_id in done:
                     self._pending.pop(entry_id, None)
             self._count -= len(done)
+            self._known_stale += len(done)
             missing_sizes = [i for i in done if i not in sizes]
             if missing_sizes:
                 self._size = self.store.stats().size
@@ -756,25 +773,28 @@ class Cache:
 
     def sync(self) -> None:
         """Pick up other processes' writes and deletes (new rows, tombstones, totals)."""
-        if self.index is None:
-            stats = self.store.stats()
-            self._count, self._size = stats.count, stats.size
-            return
         stats = self.store.stats()
         with self._write_lock:
             if stats.max_tombstone > self._seen_tomb:
                 gone, self._seen_tomb = self.store.tombstones_since(self._seen_tomb)
-                self.index.remove(gone)
+                if self.index is not None:
+                    self.index.remove(gone)
                 for entry_id in gone:
                     self.hot.drop(entry_id)
+                self._known_stale += len(gone)
             if stats.max_id > self._seen_id:
-                for batch in self.store.scan(after_id=self._seen_id, batch=2000):
+                with_vectors = self.index is not None
+                for batch in self.store.scan(after_id=self._seen_id, batch=2000,
+                                             with_embedding=with_vectors):
                     for entry in batch:
-                        if entry.embedding is not None:
+                        self._known.add(_short(entry.exact_key))
+                        if self.index is not None and entry.embedding is not None:
                             vec = np.frombuffer(entry.embedding, dtype=np.float32)[None, :]
                             self.index.add(entry.scope_key, [entry.id], vec)
                     self._seen_id = max(self._seen_id, batch[-1].id)
             self._count, self._size = stats.count, stats.size
+            if self._known_stale > max(1000, len(self._known) // 4):
+                self._load_known()
 
     def expire(self) -> int:
         """Delete entries past their expiry time; returns how many."""

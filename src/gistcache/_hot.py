@@ -12,7 +12,12 @@ from ._types import Entry
 
 __all__ = ["HotTier"]
 
-_OVERHEAD = 200  # Python object overhead per entry, roughly
+_OVERHEAD = 600  # Python objects of an entry (dataclass, payload dict), roughly
+
+
+def _cost(entry: Entry) -> int:
+    # entry.size counts the vector, which the hot tier does not hold
+    return len(entry.key_text) + len(entry.answer) + len(entry.context) + _OVERHEAD
 
 
 class HotTier:
@@ -49,7 +54,7 @@ class HotTier:
         """Hold an entry, dropping the least recently used ones beyond the byte budget."""
         if self.max_bytes <= 0:
             return
-        cost = entry.size + _OVERHEAD
+        cost = _cost(entry)
         with self._lock:
             self._drop_locked(entry.id)
             old = self._by_exact.get(entry.exact_key)
@@ -78,6 +83,6 @@ class HotTier:
         entry = self._by_id.pop(entry_id, None)
         if entry is None:
             return
-        self._bytes -= entry.size + _OVERHEAD
+        self._bytes -= _cost(entry)
         if self._by_exact.get(entry.exact_key) == entry_id:
             del self._by_exact[entry.exact_key]

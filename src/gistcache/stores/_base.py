@@ -109,6 +109,10 @@ class EntryStore(ABC):
         """(scope key, vector bytes) of the rows with these ids that carry a vector."""
 
     @abstractmethod
+    def exact_keys(self) -> list[str]:
+        """The exact key of every row (to know, without a query, which texts are stored)."""
+
+    @abstractmethod
     def tombstones_since(self, seq: int) -> tuple[list[int], int]:
         """Entry ids deleted after tombstone ``seq``, and the newest seq."""
 

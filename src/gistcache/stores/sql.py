@@ -368,6 +368,10 @@ class SQLStore(EntryStore):
             out.update({int(r.id): (r.scope_key, bytes(r.embedding)) for r in self._select(stmt)})
         return out
 
+    def exact_keys(self) -> list[str]:
+        """Every row's exact key."""
+        return [str(r[0]) for r in self._select(sa.select(entries.c.exact_key))]
+
     def tombstones_since(self, seq: int) -> tuple[list[int], int]:
         """Deleted ids after ``seq``."""
         rows = self._select(sa.select(tombstones.c.seq, tombstones.c.entry_id)
