@@ -2,31 +2,34 @@
 
 Sentence embeddings score "convert Celsius to Fahrenheit" and "convert Fahrenheit to Celsius"
 above 0.95, and the same holds for negations, swapped numbers and swapped names: no threshold
-separates them. Each guard here reads the words of the new question (``query``) and of the cached
-one (``candidate``) and returns a short reason when they differ in a way that changes the answer,
-else ``None``. Guards are pure functions of the two strings; they never raise on text input.
+separates them. Each guard reads the words of the new question (``query``) and of the cached one
+(``candidate``) and returns a short reason when they differ in a way that changes the answer, else
+``None``. Guards are pure functions of the two strings and never raise on any string.
 
-Families, run in this order by :func:`veto`:
+Families, in the order :func:`veto` runs them (:data:`GUARDS`):
 
-- ``negation``  — not / never / no / without / except / n't / non- and un- prefixes;
-- ``numbers``   — digits, number words, ordinals, fractions, versions, years, units (normalised:
-  "5 km" equals "five kilometers", "30 minutes" equals "half an hour");
-- ``entities``  — proper nouns and named things, with abbreviations, acronyms and typos tolerated
-  ("NYC" = "New York City", "JS" = "JavaScript", "Chicgo" = "Chicago");
-- ``direction`` — "X to Y" against "Y to X", and opposite pairs (import/export, buy/sell, ...);
-  "between X and Y" is symmetric and never vetoed;
-- ``format``    — requested output form, output language, programming language, audience,
-  length and tone;
-- ``time``      — today/yesterday, this/next/last week, a year or an era in one question only.
+- ``negation``  -- not, never, no, without, except, n't, non-, un-, "-free";
+- ``numbers``   -- digits, number words, ordinals, fractions, versions, years and units, normalised
+  ("5 km" is "five kilometers", "30 minutes" is "half an hour", "3.10" is not "3.1");
+- ``entities``  -- names replaced by other names, case-insensitive, with abbreviations, acronyms,
+  aliases and typos accepted ("NYC" / "New York City", "JS" / "JavaScript", "Chicgo");
+- ``direction`` -- "X to Y" against "Y to X", and opposite words (import / export, buy / sell,
+  before / after, ...); "between X and Y" and "X or Y" are symmetric;
+- ``format``    -- the requested form and length, output language, programming language,
+  audience, tone and genre; compared only when both questions ask for one (a question that asks
+  for no format accepts any), except an output language other than English;
+- ``time``      -- today / yesterday, this / next week, seasons, a year or an era. Not one of the
+  four families the evaluator was first specified with: it exists because "now" and "in 1990"
+  embed alike, and it fires only on a replaced time or a far one (a year, yesterday) added.
 
-Non-English text: the numbers guard, acronyms, known product and technology names, and a small
-negation lexicon for the main European languages work in any language. The other cue lists are
-English, so on other languages those guards usually find nothing and do not veto: they never veto
-merely because a text is not English (that would turn every non-English question into a miss),
-and precision there rests on the similarity threshold. Capitalisation is not read as a sign of a
-name in text that does not look English (German capitalises every noun).
+Non-English text. Digits, units, acronyms, listed product and place names and a small negation
+lexicon of the main European languages work in any language; the other cue lists are English, so
+on other languages those guards mostly find nothing and do not veto. They never veto a question
+for not being English: that would turn every non-English question into a miss, and precision there
+rests on the similarity threshold. Capitalisation is not read as a sign of a name in text that does
+not look English (German capitalises every noun).
 
-Texts longer than :data:`MAX_CHARS` are cut to that length before they are read.
+Only the first :data:`MAX_CHARS` characters of a text are read.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
+from itertools import pairwise
 
 __all__ = [
     "GUARDS",
@@ -59,9 +63,10 @@ Guard = Callable[[str, str], str | None]
 #: reading a 100 kB prompt word by word would cost more than the model call it saves
 MAX_CHARS = 4000
 
-# feature extraction is cached by text: the query is compared with several candidates in a row,
-# and each guard reuses the others' tokenisation
-_CACHE_SIZE = 2048
+# what each guard reads of a text is cached by the (cut) text: the query is compared with several
+# candidates in a row, and each guard reuses the tokens the first one made. A few hundred texts
+# cover the candidates of the last few queries; at most a few megabytes even for long texts.
+_CACHE_SIZE = 256
 
 
 # ---------------------------------------------------------------------------------------------
@@ -77,17 +82,27 @@ _TOKEN_RE = re.compile(
     r"[^\W\d_]+(?:'[^\W\d_]+)*"
     r"|[?.!,;:]"
     r"|0x[0-9a-f]+"
-    r"|\d+(?:[.,]\d+)*(?:/\d+)?(?:st|nd|rd|th|s)?(?![^\W\d_])"
+    r"|\d+(?:[.,]\d+)*(?:/\d+)?(?:st|nd|rd|th|s)?(?![^\W_])"
     r"|\d+"
     r"|[$€£¥%°]"
+)
+# the same for ASCII text, the common case: ASCII classes are faster to match than Unicode ones
+_ASCII_TOKEN_RE = re.compile(
+    r"[a-z]+(?:'[a-z]+)*"
+    r"|[?.!,;:]"
+    r"|0x[0-9a-f]+"
+    r"|\d+(?:[.,]\d+)*(?:/\d+)?(?:st|nd|rd|th|s)?(?![a-z0-9])"
+    r"|\d+"
+    r"|[$%]"
 )
 _PUNCT = frozenset("?.!,;:")
 
 # English function words and question verbs: a text with none of them is not read as English
+# (words shared with other European languages, like "a", "in", "was", "an", are left out)
 _ENGLISH = frozenset(
-    "the a an is are was were be do does did how what why when where who which whats can could "
-    "should would will i you my your it to of in on for with and or from this that me best "
-    "explain write give tell show list convert translate make get recipe vs".split()
+    "the is are were does did how what why when where who which whats can could should would "
+    "you my your it to of with and or from this that explain write give tell show convert "
+    "translate recipe".split()
 )
 
 # words that are never names even when capitalised ("What", "The", "From")
@@ -116,8 +131,9 @@ _HEDGE_RE = re.compile(
     r"do not|does not|will not) \w+"
     # a double negative keeps: "without losing my changes" is "keeping my changes"
     r"|\bwithout (?:losing|breaking|deleting|damaging|ruining|hurting|erasing|overwriting)"
-    # "say no" is a verb of refusal, not a negation of the question
-    r"|\b(?:say|said|saying|says) no\b"
+    # "say no" is a verb of refusal, "or not" closes a yes/no question ("should I go or not"),
+    # and an answer's opening "No," is an interjection: none negates the question
+    r"|\b(?:say|said|saying|says) no\b|\b(?:whether )?or not\b|^(?:no|nope|nah) ,"
 )
 
 
@@ -131,6 +147,7 @@ class _Text:
     words: frozenset[str]  # the distinct tokens: cheap tests of whether a guard has work to do
     core: tuple[str, ...]  # tokens of the question sentences, without a long preamble
     english: bool
+    ascii: bool
 
 
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+")
@@ -138,11 +155,13 @@ _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+")
 
 @lru_cache(maxsize=_CACHE_SIZE)
 def _read(text: str) -> _Text:
-    raw = text[:MAX_CHARS]
+    raw = text[:MAX_CHARS]  # already cut by the guards; kept for direct calls
     if not raw.isascii():
         raw = unicodedata.normalize("NFKC", raw).translate(_QUOTES)
     low = raw.lower()
-    tokens = tuple(_TOKEN_RE.findall(low))
+    ascii_only = raw.isascii()
+    token_re = _ASCII_TOKEN_RE if ascii_only else _TOKEN_RE
+    tokens = tuple(token_re.findall(low))
     core = tokens
     # a long polite message carries its question in the sentences ending in "?"; the rest is
     # context ("I've never done it before") whose negations and dates are not the question's.
@@ -151,12 +170,12 @@ def _read(text: str) -> _Text:
         sentences = [x for x in _SENTENCE_SPLIT_RE.split(low) if x]
         asked = [x for x in sentences if x.endswith("?")]
         if asked and len(asked) < len(sentences):
-            asked_tokens = tuple(_TOKEN_RE.findall(" ".join(asked)))
+            asked_tokens = tuple(token_re.findall(" ".join(asked)))
             if sum(1 for x in asked_tokens if x[0].isalnum()) >= 6:
                 core = asked_tokens
     words = [x for x in tokens[:40] if x[0].isalpha()]
     english = len(words) <= 2 or not _ENGLISH.isdisjoint(words)
-    return _Text(raw, low, tokens, frozenset(tokens), core, english)
+    return _Text(raw, low, tokens, frozenset(tokens), core, english, ascii_only)
 
 
 def _strip_accents(word: str) -> str:
@@ -171,7 +190,7 @@ def _near(a: str, b: str) -> bool:
     if a == b:
         return True
     shortest = min(len(a), len(b))
-    if shortest < 4 or a[0] != b[0] and a[:2] != b[1::-1]:
+    if shortest < 4 or (a[0] != b[0] and a[:2] != b[1::-1]):
         return False
     limit = 1 if shortest <= 5 else 2
     if abs(len(a) - len(b)) > limit:
@@ -227,7 +246,7 @@ class _Negation:
 def _negation_of(text: str) -> _Negation:
     t = _read(text)
     core = t.core
-    words = frozenset(w for w in core if w[0].isalpha())
+    words = t.words if core is t.tokens else frozenset(core)
     has_cue = not _NEGATORS.isdisjoint(words) or "free" in words or "n't" in t.low
     if not has_cue:
         return _Negation((), words)
@@ -259,6 +278,7 @@ def _negated_prefix(a: frozenset[str], b: frozenset[str]) -> tuple[str, str] | N
 
 def negation(query: str, candidate: str) -> str | None:
     """Veto when one question is negated and the other is not."""
+    query, candidate = query[:MAX_CHARS], candidate[:MAX_CHARS]
     q, c = _negation_of(query), _negation_of(candidate)
     if len(q.cues) != len(c.cues):
         more, fewer, in_query = (q, c, True) if len(q.cues) > len(c.cues) else (c, q, False)
@@ -358,15 +378,15 @@ _unit("time", 86400.0, "day", "day", "days")
 _unit("time", 604800.0, "week", "week", "weeks", "wk", "wks")
 _unit("time", 2629800.0, "month", "month", "months")
 _unit("time", 31557600.0, "year", "year", "years", "yr", "yrs")
-_unit("energy", 1.0, "kcal", "kcal", "calorie", "calories", "cal")
+_unit("energy", 1.0, "kcal", "kcal", "calorie", "calories")
 _unit("power", 1.0, "mah", "mah")
 _unit("dose", 1.0, "iu", "iu")
 # symbols that are units only right after a number ("5 m", "37.5 c", "3 s"): alone they are
-# words or letters ("I'm", "in C")
+# words or letters ("I'm", "in C"). "in" is not among them: "25000 in India" is not inches
 _UNIT_AFTER_NUMBER: dict[str, _UnitInfo] = {
     "m": ("length", 1.0, "m"), "g": ("mass", 1.0, "g"), "l": ("volume", 1.0, "l"),
     "s": ("time", 1.0, "s"), "h": ("time", 3600.0, "h"), "c": ("temp_c", 1.0, "°c"),
-    "f": ("temp_f", 1.0, "°f"), "in": ("length", 0.0254, "in"), "second": ("time", 1.0, "s"),
+    "f": ("temp_f", 1.0, "°f"), "second": ("time", 1.0, "s"),
     "degrees": ("deg", 1.0, "°"), "degree": ("deg", 1.0, "°"),
 }
 # units compared even without a number ("how many miles is a marathon" vs "... kilometers");
@@ -379,6 +399,9 @@ _SCALABLE = frozenset({"length", "mass", "volume", "data", "time"})
 _NUMERIC_WORDS = frozenset(_SMALL) | frozenset(_SCALES) | frozenset(_ORDINALS) | frozenset(
     _UNITS) | {"half", "quarter"}
 _ANY_DIGIT_RE = re.compile(r"\d")
+_FRACTION_RE = re.compile(r"\d{1,2}/\d{1,2}")
+# digits inside a letter code are not a quantity: "B2B", "H2O", "P2P" (but "PS5", "IPv4" are)
+_CODE_DIGITS_RE = re.compile(r"(?<=[a-z])\d+(?=[a-z])")
 # "how 2 boil an egg": texting for "how to", not the number two
 _NUM_HOW2_RE = re.compile(r"\bhow 2\b")
 
@@ -394,12 +417,13 @@ class _Quantity:
 @dataclass(frozen=True, slots=True)
 class _Numbers:
     quantities: tuple[_Quantity, ...]
-    units: frozenset[str]  # canonical symbols of measurement units mentioned
+    # measurement units named without a number ("how many miles is a marathon"): the units of
+    # quantities are already compared with their values
+    units: frozenset[str]  # canonical symbols
     unit_words: tuple[tuple[str, str], ...]  # (symbol, surface word)
 
 
 _THOUSANDS_RE = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")
-_YEAR_RE = re.compile(r"1[6-9]\d\d|20\d\d")
 
 
 def _number_value(token: str) -> str | float:
@@ -414,7 +438,7 @@ def _number_value(token: str) -> str | float:
         num, den = token.split("/", 1)
         if not num.isdigit() or int(den) == 0:
             return token
-        return float(Fraction(int(num), int(den)))
+        return float(Fraction(int(num), int(den)))  # "1/4"; "500/1000" is split by the caller
     if token.count(".") > 1:
         return token  # a version: "3.8.1"
     if _THOUSANDS_RE.fullmatch(token):
@@ -451,7 +475,7 @@ def _number_words(tokens: list[str], i: int) -> tuple[float, int] | None:
         current = _SCALES[tok]
     elif tok in _SMALL:
         if tok == "one" and (prev in _ONE_PRONOUN_BEFORE or
-                             i + 1 < n and tokens[i + 1] in _ONE_PRONOUN_AFTER):
+                             (i + 1 < n and tokens[i + 1] in _ONE_PRONOUN_AFTER)):
             return None
         current = _SMALL[tok]
     else:
@@ -482,8 +506,9 @@ def _numbers_of(text: str) -> _Numbers:
     if _NUMERIC_WORDS.isdisjoint(t.words) and not _ANY_DIGIT_RE.search(t.low):
         return _NO_NUMBERS
     tokens = list(t.tokens)
-    if "how 2" in t.low:
-        tokens = _TOKEN_RE.findall(_NUM_HOW2_RE.sub("how to", t.low))
+    if "how 2" in t.low or _CODE_DIGITS_RE.search(t.low):
+        tokens = _TOKEN_RE.findall(
+            _CODE_DIGITS_RE.sub(" ", _NUM_HOW2_RE.sub("how to", t.low)))
     quantities: list[_Quantity] = []
     units: set[str] = set()
     unit_words: list[tuple[str, str]] = []
@@ -492,6 +517,11 @@ def _numbers_of(text: str) -> _Numbers:
         tok = tokens[i]
         value: str | float
         if tok[0].isdigit():
+            if "/" in tok and not _FRACTION_RE.fullmatch(tok):
+                # "500/1000 notes", "24/7": two numbers, not a fraction
+                tokens[i:i + 1] = tok.split("/")
+                n = len(tokens)
+                continue
             value, j = _number_value(tok), i + 1
             if isinstance(value, float) and j < n and tokens[j] in _SCALES:
                 value *= _SCALES[tokens[j]]
@@ -511,7 +541,8 @@ def _numbers_of(text: str) -> _Numbers:
             value, j = words
         surface = " ".join(tokens[i:j])
         # a currency sign before the number is its unit, else the word after it may be
-        info = _UNITS.get(tokens[i - 1]) if i > 0 and tokens[i - 1] in "$€£¥" else None
+        unit_tok = tokens[i - 1] if i > 0 and tokens[i - 1] in "$€£¥" else ""
+        info = _UNITS.get(unit_tok) if unit_tok else None
         if info is None and j < n:
             unit_tok, k = tokens[j], j
             if unit_tok == "°" and j + 1 < n and tokens[j + 1] in ("c", "f", "k"):
@@ -522,9 +553,6 @@ def _numbers_of(text: str) -> _Numbers:
                 j = k + 1
         converted = False
         if info is not None:
-            if info[0] in _MEASURE_DIMENSIONS:
-                units.add(info[2])
-                unit_words.append((info[2], surface.rsplit(" ", 1)[-1]))
             if isinstance(value, float) and info[0] in _SCALABLE:
                 value, converted = value * info[1], True
             else:
@@ -549,13 +577,14 @@ def _unmatched(a: tuple[_Quantity, ...], b: tuple[_Quantity, ...]) -> list[_Quan
 
 def numbers(query: str, candidate: str) -> str | None:
     """Veto when the questions hold different numbers, years, versions or units."""
+    query, candidate = query[:MAX_CHARS], candidate[:MAX_CHARS]
     q, c = _numbers_of(query), _numbers_of(candidate)
     if q.quantities and c.quantities:
         only_q = _unmatched(q.quantities, c.quantities)
         only_c = _unmatched(c.quantities, q.quantities)
         # a number replaced by another, or a number in digits added; a lone "first" or "one"
         # added to a question with other numbers is usually wording ("my first job")
-        if only_q and only_c or any(x.digits for x in only_q + only_c):
+        if (only_q and only_c) or any(x.digits for x in only_q + only_c):
             left = only_q[0].surface if only_q else "-"
             right = only_c[0].surface if only_c else "-"
             return f"numbers: {left!r} vs {right!r}"
@@ -577,25 +606,30 @@ def numbers(query: str, candidate: str) -> str | None:
 # entities
 # ---------------------------------------------------------------------------------------------
 
-# technology, product and service names recognised in any case ("python", "react", "iphone")
+# technology, product and service names recognised in any case ("python", "numpy", "iphone")
 _KNOWN_NAMES = frozenset(
     """
-    python java javascript typescript js ts py rust golang ruby php perl kotlin scala haskell
-    elixir erlang clojure lua dart julia matlab fortran cobol c++ c# f# .net dotnet sql mysql
-    postgresql postgres sqlite mongodb redis cassandra dynamodb elasticsearch mariadb oracle
-    react reactjs vue vuejs angular svelte django flask fastapi rails laravel spring express
-    node nodejs node.js deno next.js nuxt jquery tailwind bootstrap numpy pandas scipy
-    matplotlib pytorch tensorflow keras sklearn scikit-learn conda anaconda pip poetry pipenv
-    npm yarn pnpm git github gitlab bitbucket docker dockerfile kubernetes k8s helm terraform
-    ansible jenkins aws azure gcp heroku vercel netlify cloudflare linux ubuntu debian fedora
-    centos macos osx ios ipados android windows mac chrome chromebook firefox safari excel
-    powerpoint outlook gmail vscode vim neovim emacs bash zsh powershell cron systemd nginx
-    jest pytest mocha cypress selenium graphql html css sass webpack vite babel iphone ipad
-    macbook imac airpods playstation ps4 ps5 xbox nintendo kindle alexa siri chatgpt openai
-    netflix spotify youtube instagram facebook twitter tiktok whatsapp slack discord reddit
-    amazon google microsoft tesla uber airbnb paypal venmo coinbase bitcoin ethereum notion
-    jira figma photoshop wordpress shopify duolingo hulu linkedin
+    python java javascript typescript js ts py golang ruby php perl kotlin scala haskell elixir
+    erlang clojure lua dart julia matlab fortran cobol c++ c# f# .net dotnet sql mysql
+    postgresql postgres sqlite mongodb redis cassandra dynamodb elasticsearch mariadb reactjs
+    vue vuejs angular svelte django flask fastapi rails laravel nodejs node.js deno next.js
+    nuxt jquery tailwind numpy pandas scipy matplotlib pytorch tensorflow keras sklearn
+    scikit-learn conda anaconda pip pipenv npm yarn pnpm git github gitlab bitbucket docker
+    dockerfile kubernetes k8s helm terraform ansible jenkins aws azure gcp heroku vercel
+    netlify cloudflare linux ubuntu debian fedora centos macos osx ios ipados android chrome
+    chromebook firefox powerpoint gmail vscode vim neovim emacs bash zsh powershell cron
+    systemd nginx jest pytest mocha cypress selenium graphql html css sass webpack vite babel
+    iphone ipad macbook imac airpods playstation ps4 ps5 xbox nintendo kindle alexa siri
+    chatgpt openai netflix spotify youtube instagram facebook twitter tiktok whatsapp reddit
+    google microsoft tesla uber airbnb paypal venmo coinbase bitcoin ethereum jira figma
+    photoshop wordpress shopify duolingo hulu linkedin
     """.split()
+)
+# names that are also common words ("react", "rust", "windows", "excel", "spring"): names when
+# capitalised, or in lower case next to another technology name
+_CASED_NAMES = frozenset(
+    "react rust windows excel outlook express spring slack notion poetry safari discord swift "
+    "oracle amazon node mac bootstrap word edge zoom".split()
 )
 # words that continue a product name ("macbook air", "pixel 8 pro")
 _MODEL_WORDS = frozenset("air pro max mini plus ultra se lite xl".split())
@@ -656,6 +690,9 @@ _ALIASES = {
     "ms word": "microsoft word", "ms excel": "microsoft excel", "fed": "federal reserve",
     "covid 19": "covid", "covid-19": "covid", "coronavirus": "covid", "chatgpt": "chatgpt",
     "st louis": "saint louis", "mt everest": "mount everest", "vs code": "vscode",
+    "bengaluru": "bangalore", "mumbai": "bombay", "kolkata": "calcutta", "chennai": "madras",
+    "beijing": "peking", "kyiv": "kiev", "myanmar": "burma", "czechia": "czech republic",
+    "holland": "netherlands", "the netherlands": "netherlands", "ho chi minh city": "saigon",
     "visual studio code": "vscode", "sci fi": "science fiction", "scifi": "science fiction",
 }
 # single tokens that stand for a longer word inside a name
@@ -668,8 +705,13 @@ _NOT_NAMES = frozenset(
 # a full stop after these does not end a sentence
 _ABBREV_DOT = frozenset("st mt dr mr mrs ms vs etc e.g i.e jr sr no approx".split())
 _JOINERS = frozenset({"of", "de", "du", "la", "del", "von", "van", "and", "&"})
+# words with inner apostrophes, dots and hyphens kept whole ("U.S.", "Node.js", "Wi-Fi"),
+# "C++", "C#", ".NET", and the punctuation that ends a name or a sentence
 _NAME_TOKEN_RE = re.compile(
-    r"[A-Za-z]\+\+|[A-Za-z]#|\.NET\b|\.net\b|[^\W_]+(?:['.\-][^\W_]+)*\.?|[-,;:!?()\"/]|\."
+    r"[^\W_]+(?:['.\-][^\W_]+)*(?:\+\+|#(?!\w))?\.?|\.(?:NET|net)\b|[-,;:!?()\"/.]"
+)
+_ASCII_NAME_TOKEN_RE = re.compile(
+    r"[A-Za-z0-9]+(?:['.\-][A-Za-z0-9]+)*(?:\+\+|#(?!\w))?\.?|\.(?:NET|net)\b|[-,;:!?()\"/.]"
 )
 
 
@@ -722,6 +764,8 @@ def _alias_forms() -> dict[str, tuple[str, ...]]:
 _ALIAS_FORMS = _alias_forms()
 # a lower-case text without any of these words names nothing the guard can recognise
 _NAME_GATE = _KNOWN_NAMES | frozenset(p.split()[0] for p in _PLACES)
+_LISTED = _KNOWN_NAMES | _CASED_NAMES | _PLACES
+_PLACE_FIRST_WORDS = frozenset(p.split()[0] for p in _PLACES if " " in p)
 _NO_ENTITIES = _Entities((), frozenset())
 _INNER_STOP_RE = re.compile(r"[.!?:;\n]")
 
@@ -746,7 +790,9 @@ def _entities_of(text: str) -> _Entities:
     if t.raw[1:] == t.low[1:] and _NAME_GATE.isdisjoint(t.words) and \
             not _INNER_STOP_RE.search(t.low, 0, len(t.low) - 1):
         return _NO_ENTITIES
-    pieces = _NAME_TOKEN_RE.findall(t.raw)
+    pieces = (_ASCII_NAME_TOKEN_RE if t.ascii else _NAME_TOKEN_RE).findall(t.raw)
+    # "rust" is the language next to "python", and oxide in "remove rust from a bike"
+    tech = not _KNOWN_NAMES.isdisjoint(t.words)
     trust_case: bool | None = None  # decided when the first capitalised word is met
     mentions: list[_Mention] = []
     group: list[str] = []
@@ -785,17 +831,19 @@ def _entities_of(text: str) -> _Entities:
             sentence_start = False
         low = word.lower()
         if word == low:  # no capital letter (the common case): a name only if listed
-            if low in _NAME_GATE and (low in _KNOWN_NAMES or low in _PLACES):
+            if (low in _NAME_GATE and (low in _KNOWN_NAMES or low in _PLACES)) or \
+                    (low in _CASED_NAMES and tech):
                 group.append(word)
                 group_known = True
             elif group and (first.isdigit() or low in _MODEL_WORDS or
-                            low in _JOINERS and low != "and"):
+                            (low in _JOINERS and low != "and")):
                 group.append(word)  # "iPhone 15", "Python 3.12", "MacBook Air", "Bank of X"
             elif group:
                 close()
             continue
         bare = low[:-2] if low.endswith("'s") else low
-        known = bare in _NAME_GATE and (bare in _KNOWN_NAMES or bare in _PLACES)
+        known = (bare in _NAME_GATE and (bare in _KNOWN_NAMES or bare in _PLACES)) or \
+            bare in _CASED_NAMES
         if at_start and word[1:] == word[1:].lower():
             # "What", "Paris": the first word of a sentence is a name only if listed
             if known:
@@ -812,12 +860,12 @@ def _entities_of(text: str) -> _Entities:
         elif bare in _NOT_NAMES:
             is_name = False
         elif word.isupper() and len(word) >= 2:
-            is_name = word.isalpha()  # an acronym, even first in a sentence ("NASA", "WHO")
+            is_name = True  # an acronym or a code, even first in a sentence ("WHO", "K2", "PS5")
         else:
             # a capitalised function word ("What", "The") is not a name; the first word of a
             # sentence is one only with a capital inside it ("iPhone", "GitHub") or if listed
-            is_name = known or bare not in _FUNCTION_WORDS and (
-                not at_start or word[1:] != word[1:].lower())
+            is_name = known or (bare not in _FUNCTION_WORDS and (
+                not at_start or word[1:] != word[1:].lower()))
         if is_name:
             group.append(word)
             group_known = group_known or known
@@ -827,13 +875,13 @@ def _entities_of(text: str) -> _Entities:
             close()
     close()
     # two-word place names written in lower case ("new zealand")
-    low_tokens = t.tokens
-    for a, b in zip(low_tokens, low_tokens[1:]):
-        if a in _NAME_GATE and f"{a} {b}" in _PLACES:
-            pair = f"{a} {b}"
-            canon = _ALIASES.get(pair, pair)
-            if not any(m.name == canon for m in mentions):
-                mentions.append(_Mention(canon, pair, True))
+    if not _PLACE_FIRST_WORDS.isdisjoint(t.words):
+        for a, b in pairwise(t.tokens):
+            if a in _PLACE_FIRST_WORDS and f"{a} {b}" in _PLACES:
+                pair = f"{a} {b}"
+                canon = _ALIASES.get(pair, pair)
+                if not any(m.name == canon for m in mentions):
+                    mentions.append(_Mention(canon, pair, True))
     # a lower-case place inside a two-word place is not a second place
     multi = [m.name for m in mentions if " " in m.name]
     kept = tuple(m for m in mentions
@@ -845,8 +893,8 @@ def _entities_of(text: str) -> _Entities:
 def _words_of(text: str) -> _Words:
     t = _read(text)
     low = _strip_accents(t.low)
-    words = [w.rstrip(".").replace("'s", "") for w in _NAME_TOKEN_RE.findall(low)
-             if w[0].isalnum()]
+    name_re = _ASCII_NAME_TOKEN_RE if t.ascii else _NAME_TOKEN_RE
+    words = [w.rstrip(".").replace("'s", "") for w in name_re.findall(low) if w[0].isalnum()]
     joined = " " + " ".join(w.replace(".", "") for w in words) + " "
     initials = "".join(w[0] for w in words if w[0].isalpha() and w not in _FUNCTION_WORDS)
     return _Words(frozenset(words), joined, initials)
@@ -854,6 +902,18 @@ def _words_of(text: str) -> _Words:
 
 def _initials(words: Iterable[str]) -> str:
     return "".join(w[0] for w in words if w and w not in ("of", "and", "the", "&"))
+
+
+def _same_word(x: str, y: str, listed: bool) -> bool:
+    """Two words of a name that mean the same: equal, misspelt ("Chicgo"), or one cut short or
+    inflected ("Puran" / "Puranam", "Drive" / "Drives"); never two different listed names
+    ("Java" / "JavaScript", "Austria" / "Australia") or two different numbers."""
+    if x == y:
+        return True
+    if listed or x[0].isdigit() or y[0].isdigit() or x[-1].isdigit() or y[-1].isdigit():
+        return False
+    short, long_ = (x, y) if len(x) <= len(y) else (y, x)
+    return (len(short) >= 4 and long_.startswith(short)) or _near(x, y)
 
 
 def _mention_matched(m: _Mention, other: _Entities, other_text: str) -> bool:
@@ -864,24 +924,26 @@ def _mention_matched(m: _Mention, other: _Entities, other_text: str) -> bool:
     tokens = name.split()
     for o in other.mentions:
         o_tokens = o.name.split()
+        # "iPhone" vs "iPhone 15", "GN Drive" vs "GN Drives of Gundams": one names more
+        # precisely; "Chicgo" vs "Chicago", "Mona Lissa" vs "Mona Lisa": a typo
         shorter, longer = sorted((tokens, o_tokens), key=len)
-        # "iPhone" vs "iPhone 15", "COVID" vs "COVID 19": one names more precisely
-        if longer[: len(shorter)] == shorter:
+        both_listed = m.known and o.known
+        if all(_same_word(x, y, both_listed and x in _LISTED and y in _LISTED)
+               for x, y in zip(shorter, longer, strict=False)):
+            return True
+        # a part of a full name: "Trump" vs "Donald Trump", "Dhoni" vs "MS Dhoni"
+        if len(tokens) == 1 and len(o_tokens) > 1 and name in o_tokens and name.isalpha():
+            return True
+        if len(o_tokens) == 1 and len(tokens) > 1 and o.name in tokens and o.name.isalpha():
             return True
         # acronyms: "EST" vs "Eastern Standard Time", "NFL" vs "National Football League"
         if len(tokens) == 1 and len(o_tokens) > 1 and _initials(o_tokens) == name:
             return True
         if len(o_tokens) == 1 and len(tokens) > 1 and _initials(tokens) == o.name:
             return True
-        # truncations: "Fed" vs "Federal Reserve", "Oct" vs "October"; never for two listed
-        # names ("Java" is not short for "JavaScript")
+        # truncations: "Fed" vs "Federal Reserve", "Oct" vs "October"
         if len(tokens) == 1 and len(name) >= 3 and not m.known and not o.known and \
-                o_tokens[0].startswith(name) and o_tokens[0] != name:
-            return True
-        # typos: "Chicgo" vs "Chicago"; never between two listed names ("Austria", "Australia")
-        if not (m.known and o.known) and len(tokens) == len(o_tokens) and all(
-                _near(x, y) for x, y in zip(tokens, o_tokens)) and not any(
-                x != y and (x[0].isdigit() or y[0].isdigit()) for x, y in zip(tokens, o_tokens)):
+                o_tokens[0].startswith(name):
             return True
     words = _words_of(other_text)
     # named in lower case, or by another of its names, in the other question
@@ -896,12 +958,12 @@ def _mention_matched(m: _Mention, other: _Entities, other_text: str) -> bool:
     if len(tokens) > 1 and _initials(tokens) in words.words:
         return True
     # a misspelt name on the other side that was not recognised as a name ("javscript")
-    return len(tokens) == 1 and any(
-        _near(name, w) for w in words.words if w not in _KNOWN_NAMES and w not in _PLACES)
+    return len(tokens) == 1 and any(_near(name, w) for w in words.words if w not in _LISTED)
 
 
 def entities(query: str, candidate: str) -> str | None:
     """Veto when a name in one question is replaced by a different name in the other."""
+    query, candidate = query[:MAX_CHARS], candidate[:MAX_CHARS]
     q, c = _entities_of(query), _entities_of(candidate)
     if not q.mentions or not c.mentions or q.names == c.names:
         return None
@@ -1047,17 +1109,20 @@ _DIR_STOP = _FUNCTION_WORDS | frozenset(
     """.split()
 )
 _DIRECTION_MARKERS = frozenset({"to", "into"})
+# one-letter unit symbols spelled out, for readable reasons
+_UNIT_WORDS = {"l": "liter", "m": "meter", "g": "gram", "s": "second", "h": "hour", "t": "ton"}
 
 
 def _stem(word: str) -> str:
     info = _UNITS.get(word)
     if info and info[2].isalpha():
-        return info[2]  # "cups" and "cup", "oz" and "ounces" are one unit
+        # "cups" and "cup", "oz" and "ounces" are one unit
+        return _UNIT_WORDS.get(info[2], info[2])
     if word.endswith("'s"):
         word = word[:-2]
     if len(word) > 4 and word.endswith("ies"):
         return word[:-3] + "y"
-    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
     return word
 
@@ -1131,6 +1196,7 @@ def _direction_of(text: str) -> _Direction:
 
 def direction(query: str, candidate: str) -> str | None:
     """Veto on swapped order ("X to Y" vs "Y to X") or opposite words (import vs export)."""
+    query, candidate = query[:MAX_CHARS], candidate[:MAX_CHARS]
     q, c = _direction_of(query), _direction_of(candidate)
     for q_before, q_after in q.pairs:
         for c_before, c_after in c.pairs:
@@ -1243,7 +1309,8 @@ _FORMAT_RULES: tuple[tuple[str, str, str, str], ...] = (
                            "intuitively everyday real",
      r"like i'?m (?:five|5|a (?:kid|child|toddler))|eli5|(?:to|for) (?:a |an )?(?:\d|one|two|"
      r"three|four|five|six|seven|eight|nine|ten|eleven|twelve)[- ]years?[- ]old|"
-     r"children(?!'?s (?:story|stories|book|poem|song))|kids?(?!'? (?:story|book|poem|song))|"
+     r"child|children(?!'?s (?:story|stories|book|poem|song))|"
+     r"kids?(?!'? (?:story|book|poem|song))|"
      r"kindergart\w*|beginners?|novices?|newbies?|non-?technical|layman|"
      r"lay (?:person|audience)|simple (?:terms|english|words|language)|plain (?:english|"
      r"language|words)|(?:very |super )?simply|dummies|intuitive(?:ly)?|everyday (?:examples|"
@@ -1301,7 +1368,8 @@ _FORMAT_RULES: tuple[tuple[str, str, str, str], ...] = (
     ("code", "matlab", "matlab", r"matlab"),
     ("code", "dart", "dart", r"dart"),
     ("code", "lua", "lua", r"lua"),
-) + tuple(("language", lang, lang, rf"(?:in|into|to) {lang}") for lang in _LANGUAGES)
+    *(("language", lang, lang, rf"(?:in|into|to) {lang}") for lang in _LANGUAGES),
+)
 
 
 def _compile_rules(
@@ -1346,6 +1414,7 @@ def _format_of(text: str) -> dict[str, dict[str, str]]:
 
 def output_format(query: str, candidate: str) -> str | None:
     """Veto when the questions ask for a different form, language, audience, length or tone."""
+    query, candidate = query[:MAX_CHARS], candidate[:MAX_CHARS]
     q, c = _format_of(query), _format_of(candidate)
     if not q and not c:
         return None
@@ -1433,8 +1502,10 @@ def _time_key(kind: str, words: str) -> str:
         return "autumn" if words == "fall" else words.replace("time", "")
     if kind == "holiday" and words.startswith("christmas day"):
         return "christmas"
-    if kind == "relative" and words.endswith("s"):
-        return words[:-1]
+    if kind == "relative":
+        words = words[:-1] if words.endswith("s") and not words.endswith("ss") else words
+        # "this wednesday" is "wednesday": the nearest one is meant either way
+        return words.split(" ", 1)[1] if words.startswith("this ") else words
     return words
 
 
@@ -1450,10 +1521,10 @@ _NO_TIME = _Time({}, "")
 @lru_cache(maxsize=_CACHE_SIZE)
 def _time_of(text: str) -> _Time:
     t = _read(text)
-    words = set(t.core)
-    if any(w[0].isdigit() for w in words):
-        words.add(_DIGIT)
-    rules = _triggered(frozenset(words), _TIME_INDEX)
+    words = t.words if t.core is t.tokens else frozenset(t.core)
+    if _ANY_DIGIT_RE.search(t.low):
+        words = words | {_DIGIT}
+    rules = _triggered(words, _TIME_INDEX)
     if not rules:
         return _NO_TIME
     core = " ".join(t.core)
@@ -1470,7 +1541,7 @@ def _time_of(text: str) -> _Time:
                 # "2000 meters", "$1999" are quantities, not years
                 after = core[m.end():m.end() + 14].split()
                 before = core[max(0, m.start() - 2):m.start()].strip()
-                if after and after[0] in _UNITS or before and before in "$€£¥":
+                if (after and after[0] in _UNITS) or (before and before in "$€£¥"):
                     continue
             taken.append(m.span())
             kind_here = _RELATIVE_KIND[surface.split()[0]] if kind == "relative" else kind
@@ -1483,6 +1554,7 @@ def _time_of(text: str) -> _Time:
 
 def timeframe(query: str, candidate: str) -> str | None:
     """Veto when the questions are about different times (today vs yesterday, now vs 1990)."""
+    query, candidate = query[:MAX_CHARS], candidate[:MAX_CHARS]
     q, c = _time_of(query), _time_of(candidate)
     if q.marks.keys() == c.marks.keys():
         return None
