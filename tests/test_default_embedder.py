@@ -80,3 +80,19 @@ def test_follow_ups_are_judged_with_their_conversation(tmp_path: Path) -> None:
         miss = cache.lookup(chat_request({"model": "m", "messages": other}))
         assert miss.kind is HitKind.MISS
         assert "conversation" in miss.reason
+
+
+def test_default_pipeline_uses_the_verifier_only_with_its_embedder(tmp_path: Path) -> None:
+    from gistcache.embedders import WordHashEmbedder
+    from gistcache.evaluators import Pipeline, VerifierEvaluator
+
+    with Cache(Config(data_dir=str(tmp_path / "a")), background=False) as cache:
+        assert isinstance(cache.evaluator, Pipeline)
+        assert any(isinstance(e, VerifierEvaluator) for e in cache.evaluator.walk())
+    with Cache(Config(data_dir=str(tmp_path / "b")), embedder=WordHashEmbedder(),
+               background=False) as other:
+        assert isinstance(other.evaluator, Pipeline)
+        assert not any(isinstance(e, VerifierEvaluator) for e in other.evaluator.walk())
+    with Cache(Config(data_dir=str(tmp_path / "c"), verifier=False), background=False) as off:
+        assert isinstance(off.evaluator, Pipeline)
+        assert not any(isinstance(e, VerifierEvaluator) for e in off.evaluator.walk())

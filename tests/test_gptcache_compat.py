@@ -514,6 +514,8 @@ def test_a_store_fault_never_fails_the_call(make: Any, up: FakeOpenAI,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     c = make()
     c.init()
+    legacy.ChatCompletion.create(model=MODEL, messages=_ask("still works"), cache_obj=c)
+    c.native.hot.clear()  # so that the next lookup must read the (broken) store
 
     def down(*args: Any, **kwargs: Any) -> None:
         raise StoreError("database is down")

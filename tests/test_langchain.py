@@ -239,6 +239,8 @@ def test_cache_faults_become_misses_and_skipped_stores(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise StoreError("database is locked")
 
+    gist.update("capital of France", LLM, [Generation(text="Paris")])
+    gist.cache.hot.clear()  # the next lookup must read the store, which is about to break
     monkeypatch.setattr(gist.cache.store, "get_by_exact_key", broken)
     monkeypatch.setattr(gist.cache.store, "put", broken)
     assert gist.lookup("capital of France", LLM) is None

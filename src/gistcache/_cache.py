@@ -120,7 +120,8 @@ class Cache:
             from .index import InMemoryIndex
 
             self.index = InMemoryIndex(self.embedder.dimension)
-        self.evaluator: Evaluator = evaluator if evaluator is not None else default_evaluator(cfg)
+        self.evaluator: Evaluator = evaluator if evaluator is not None else default_evaluator(
+            cfg, self.embedder.name if self.embedder is not None else None)
         self._validate_parts()
         self.hot = HotTier(cfg.memory_bytes)
         self._write_lock = threading.RLock()
@@ -736,6 +737,12 @@ class Cache:
         """Delete every entry (of one namespace); returns how many."""
         ids = list(self.store.all_ids(namespace=namespace))
         return len(self._drop(ids))
+
+    def set_threshold(self, similarity_threshold: float) -> None:
+        """Change the cosine threshold, rebuilding the default evaluator pipeline with it."""
+        self.config = self.config.replace(similarity_threshold=similarity_threshold)
+        self.evaluator = default_evaluator(
+            self.config, self.embedder.name if self.embedder is not None else None)
 
     def feedback(self, entry_id: int, correct: bool) -> Entry | None:
         """Report a hit of an entry as right or wrong; wrong hits raise that entry's bar."""

@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING
 from ._base import Evaluator, Verdict
 from .guarding import GuardEvaluator
 from .guards import GUARDS, veto
+from .judge import JudgeStats, LLMJudgeEvaluator
 from .pipeline import FeedbackEvaluator, Pipeline
 from .threshold import ExactEvaluator, ThresholdEvaluator
+from .verifier import VerifierEvaluator
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -19,21 +21,33 @@ __all__ = [
     "ExactEvaluator",
     "FeedbackEvaluator",
     "GuardEvaluator",
+    "JudgeStats",
+    "LLMJudgeEvaluator",
     "Pipeline",
     "ThresholdEvaluator",
     "Verdict",
+    "VerifierEvaluator",
     "default_evaluator",
     "veto",
 ]
 
 
-def default_evaluator(config: Config) -> Pipeline:
-    """Cosine threshold, then the meaning guards, then per-entry bars from feedback."""
-    return Pipeline(
-        [
-            ThresholdEvaluator(config.similarity_threshold),
-            GuardEvaluator(config.guards),
-            FeedbackEvaluator(config.similarity_threshold, step=config.feedback_step,
-                              max_wrong=config.feedback_max_wrong),
-        ]
-    )
+#: the embedder whose cosines the shipped verifier was trained on
+VERIFIER_EMBEDDER = "all-MiniLM-L6-v2-int8"
+
+
+def default_evaluator(config: Config, embedder_name: str | None = None) -> Pipeline:
+    """Cosine threshold, the meaning guards, the learned verifier, per-entry feedback bars.
+
+    The verifier is used only with the embedder it was trained on (the default); with another
+    embedder, calibrate the threshold on labelled pairs (``gistcache calibrate``).
+    """
+    parts: list[Evaluator] = [
+        ThresholdEvaluator(config.similarity_threshold),
+        GuardEvaluator(config.guards),
+    ]
+    if config.verifier and embedder_name == VERIFIER_EMBEDDER:
+        parts.append(VerifierEvaluator(threshold=config.verifier_threshold))
+    parts.append(FeedbackEvaluator(config.similarity_threshold, step=config.feedback_step,
+                                   max_wrong=config.feedback_max_wrong))
+    return Pipeline(parts)

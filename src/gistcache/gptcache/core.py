@@ -28,7 +28,7 @@ from .._types import CacheRequest, Candidate, Scope
 from ..config import DEFAULT_THRESHOLD
 from ..config import Config as NativeConfig
 from ..embedders import Embedder
-from ..evaluators import Evaluator, default_evaluator
+from ..evaluators import Evaluator
 from ..media import LocalObjectStore, ObjectStore
 from ..processors import PostProcessor
 from ..requests import chat_request, completion_request
@@ -295,9 +295,7 @@ class Cache:
             evaluation = self._parts.evaluation
             if native is None or isinstance(evaluation, Evaluator) or native.exact_only:
                 return
-            cfg = native.config.replace(similarity_threshold=self._cosine(evaluation, value))
-            native.evaluator = default_evaluator(cfg)
-            native.config = cfg
+            native.set_threshold(self._cosine(evaluation, value))
 
     @property
     def objects(self) -> ObjectStore:
