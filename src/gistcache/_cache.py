@@ -137,7 +137,7 @@ class Cache:
         self._closed = False
         self._open_state()
         now = time.monotonic()
-        self._last = {"flush": now, "sync": now, "save": now}
+        self._last = {"flush": now, "sync": now, "save": now, "totals": now}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         if background:
@@ -336,8 +336,8 @@ class Cache:
         hits = [(i, s) for i, s in hits if s >= floor]
         if not hits:
             return Lookup(HitKind.MISS, reason=f"best similarity {best:.3f} < {floor:.3f}")
-        t = time.perf_counter()
         entries = self._entries([i for i, _ in hits])
+        t = time.perf_counter()
         accepted: list[Candidate] = []
         reason = ""
         for entry_id, sim in hits:
@@ -512,7 +512,7 @@ class Cache:
         )
         t = time.perf_counter()
         with self._write_lock:
-            result = self.store.put(new)
+            result = self.store.put(new, known_new=_short(new.exact_key) not in self._known)
             self.metrics.observe("store_put", time.perf_counter() - t)
             entry = result.entry
             if result.replaced_id is not None:
@@ -780,16 +780,17 @@ class Cache:
 
     def sync(self) -> None:
         """Pick up other processes' writes and deletes (new rows, tombstones, totals)."""
-        stats = self.store.stats()
+        max_id, max_tomb = self.store.markers()
+        changed = max_id > self._seen_id or max_tomb > self._seen_tomb
         with self._write_lock:
-            if stats.max_tombstone > self._seen_tomb:
+            if max_tomb > self._seen_tomb:
                 gone, self._seen_tomb = self.store.tombstones_since(self._seen_tomb)
                 if self.index is not None:
                     self.index.remove(gone)
                 for entry_id in gone:
                     self.hot.drop(entry_id)
                 self._known_stale += len(gone)
-            if stats.max_id > self._seen_id:
+            if max_id > self._seen_id:
                 with_vectors = self.index is not None
                 for batch in self.store.scan(after_id=self._seen_id, batch=2000,
                                              with_embedding=with_vectors):
@@ -799,9 +800,16 @@ class Cache:
                             vec = np.frombuffer(entry.embedding, dtype=np.float32)[None, :]
                             self.index.add(entry.scope_key, [entry.id], vec)
                     self._seen_id = max(self._seen_id, batch[-1].id)
-            self._count, self._size = stats.count, stats.size
             if self._known_stale > max(1000, len(self._known) // 4):
                 self._load_known()
+        # Totals scan the table: read them when a budget needs them, else now and then.
+        now = time.monotonic()
+        budgeted = self.budget.max_entries is not None or self.budget.max_bytes is not None
+        if (changed and budgeted) or now - self._last.get("totals", 0.0) >= 30.0:
+            stats = self.store.stats()
+            with self._write_lock:
+                self._count, self._size = stats.count, stats.size
+            self._last["totals"] = now
 
     def expire(self) -> int:
         """Delete entries past their expiry time; returns how many."""
@@ -812,9 +820,10 @@ class Cache:
         """Persist the index next to the store (the store itself is always durable)."""
         if self.index is None or self._data_dir is None:
             return
-        with self._write_lock:
-            self.index.save(self._data_dir / "index")
-            self._index_dirty = False
+        # Not under the write lock: puts go on while the index is written (the index guards
+        # itself), and whatever a save misses is reconciled from the store at the next open.
+        self._index_dirty = False
+        self.index.save(self._data_dir / "index")
 
     def maintain(self, *, force: bool = False) -> None:
         """Periodic work: flush hit counts, sync with other processes, expire, save the index."""

@@ -59,8 +59,11 @@ class EntryStore(ABC):
     keeps: frozenset[str] = frozenset({"key_text", "embedding", "feedback", "context"})
 
     @abstractmethod
-    def put(self, entry: NewEntry) -> PutResult:
-        """Insert, replacing (and tombstoning) any row with the same exact key."""
+    def put(self, entry: NewEntry, *, known_new: bool = False) -> PutResult:
+        """Insert, replacing (and tombstoning) any row with the same exact key.
+
+        ``known_new``: the caller knows of no row with this exact key (a hint, not a promise).
+        """
 
     @abstractmethod
     def get_many(self, ids: Iterable[int]) -> dict[int, Entry]:
@@ -119,6 +122,11 @@ class EntryStore(ABC):
     @abstractmethod
     def stats(self) -> StoreStats:
         """Row count, total size, newest id and newest tombstone."""
+
+    def markers(self) -> tuple[int, int]:
+        """Newest id and newest tombstone: cheap, polled to notice other processes' writes."""
+        stats = self.stats()
+        return stats.max_id, stats.max_tombstone
 
     @abstractmethod
     def get_meta(self, key: str) -> str | None:

@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 
 from .._errors import ConfigError, StoreError
 from .._types import Entry
@@ -69,6 +69,17 @@ meta = sa.Table(
 )
 
 _ENTRY_COLUMNS = [c for c in entries.c if c.name not in ("embedding", "right_hits")]
+
+# Statements built once: building one costs more than running it on SQLite.
+_Q_BY_EXACT = sa.select(*_ENTRY_COLUMNS).where(entries.c.exact_key == sa.bindparam("k"))
+_Q_BY_IDS = sa.select(*_ENTRY_COLUMNS).where(entries.c.id.in_(sa.bindparam("ids", expanding=True)))
+_Q_OLD = sa.select(entries.c.id, entries.c.size).where(entries.c.exact_key == sa.bindparam("k"))
+_Q_MARKERS = sa.select(
+    sa.select(sa.func.coalesce(sa.func.max(entries.c.id), 0)).scalar_subquery(),
+    sa.select(sa.func.coalesce(sa.func.max(tombstones.c.seq), 0)).scalar_subquery(),
+)
+_INSERT = entries.insert()
+_DELETE_ONE = entries.delete().where(entries.c.id == sa.bindparam("i"))
 
 
 def sqlite_url(path: str | Path) -> str:
@@ -164,8 +175,12 @@ class SQLStore(EntryStore):
 
     # -- writes -------------------------------------------------------------------------------
 
-    def put(self, entry: NewEntry) -> PutResult:
-        """Insert a row, replacing (and tombstoning) any row with the same exact key."""
+    def put(self, entry: NewEntry, *, known_new: bool = False) -> PutResult:
+        """Insert a row, replacing (and tombstoning) any row with the same exact key.
+
+        ``known_new`` skips the look for a row to replace (the caller knows of none); a row
+        another process inserted meanwhile is still replaced, through the unique key.
+        """
         values: dict[str, Any] = {
             "scope_key": entry.scope_key,
             "exact_key": entry.exact_key,
@@ -188,24 +203,33 @@ class SQLStore(EntryStore):
             "context_text": entry.context,
         }
         try:
-            with self._write_lock, self.engine.begin() as conn:
-                found = conn.execute(
-                    sa.select(entries.c.id, entries.c.size)
-                    .where(entries.c.exact_key == entry.exact_key)
-                ).first()
-                old, old_size = (int(found.id), int(found.size)) if found else (None, 0)
-                if old is not None:
-                    conn.execute(entries.delete().where(entries.c.id == old))
-                    conn.execute(tombstones.insert(), {"entry_id": old})
-                inserted = conn.execute(entries.insert().values(**values)).inserted_primary_key
-                assert inserted is not None
-                new_id = inserted[0]
+            with self._write_lock:
+                try:
+                    new_id, old, old_size = self._insert(values, entry.exact_key, known_new)
+                except IntegrityError:
+                    if not known_new:
+                        raise
+                    new_id, old, old_size = self._insert(values, entry.exact_key, False)
         except SQLAlchemyError as exc:
             raise StoreError(f"put failed: {exc}") from exc
         fields = {k: v for k, v in values.items() if k not in ("right_hits", "context_text")}
         row = Entry(id=int(new_id), context=entry.context, **fields)
         row.payload = json.loads(entry.payload) if entry.payload else None
         return PutResult(row, old, old_size)
+
+    def _insert(self, values: dict[str, Any], exact_key: str, known_new: bool
+                ) -> tuple[int, int | None, int]:
+        with self.engine.begin() as conn:
+            old, old_size = None, 0
+            if not known_new:
+                found = conn.execute(_Q_OLD, {"k": exact_key}).first()
+                if found is not None:
+                    old, old_size = int(found.id), int(found.size)
+                    conn.execute(_DELETE_ONE, {"i": old})
+                    conn.execute(tombstones.insert(), {"entry_id": old})
+            inserted = conn.execute(_INSERT, values).inserted_primary_key
+            assert inserted is not None
+            return int(inserted[0]), old, old_size
 
     def delete(self, ids: Iterable[int]) -> list[int]:
         """Delete rows and record tombstones."""
@@ -279,10 +303,10 @@ class SQLStore(EntryStore):
 
     # -- reads --------------------------------------------------------------------------------
 
-    def _select(self, stmt: Any) -> list[Any]:
+    def _select(self, stmt: Any, params: Mapping[str, Any] | None = None) -> list[Any]:
         try:
             with self.engine.connect() as conn:
-                return list(conn.execute(stmt))
+                return list(conn.execute(stmt, params))
         except SQLAlchemyError as exc:
             raise StoreError(f"read failed: {exc}") from exc
 
@@ -291,12 +315,12 @@ class SQLStore(EntryStore):
         wanted = list(set(ids))
         if not wanted:
             return {}
-        rows = self._select(sa.select(*_ENTRY_COLUMNS).where(entries.c.id.in_(wanted)))
+        rows = self._select(_Q_BY_IDS, {"ids": wanted})
         return {r.id: _row_to_entry(r) for r in rows}
 
     def get_by_exact_key(self, exact_key: str) -> Entry | None:
         """The row with this exact key."""
-        rows = self._select(sa.select(*_ENTRY_COLUMNS).where(entries.c.exact_key == exact_key))
+        rows = self._select(_Q_BY_EXACT, {"k": exact_key})
         return _row_to_entry(rows[0]) if rows else None
 
     def victims(self, policy: EvictionPolicy, now: float, entries_over: int, size_over: int
@@ -391,6 +415,11 @@ class SQLStore(EntryStore):
             )
         )[0]
         return StoreStats(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+
+    def markers(self) -> tuple[int, int]:
+        """Newest id and newest tombstone (two index lookups, no table scan)."""
+        row = self._select(_Q_MARKERS)[0]
+        return int(row[0]), int(row[1])
 
     def get_meta(self, key: str) -> str | None:
         """A metadata value."""
