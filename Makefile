@@ -12,7 +12,11 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-run: demo
+# The proxy server on the embedded default; without OPENAI_API_KEY it answers through a local
+# fake OpenAI server (clearly logged), so it works offline.
+run: $(STAMP)
+	@if [ -n "$$OPENAI_API_KEY" ]; then $(VENV)/bin/gistcache serve; \
+	else $(VENV)/bin/gistcache serve --fake-upstream; fi
 
 demo: $(STAMP)
 	$(PY) -m gistcache.demo

@@ -528,3 +528,19 @@ def test_unknown_text_costs_no_exact_query_and_other_writers_are_seen(
     a.delete([e.id for e in a.entries()])
     b.sync()
     assert b.get("stored question") is None
+
+
+def test_index_save_is_skipped_while_another_process_saves(make_cache: Any, tmp_path: Path
+                                                           ) -> None:
+    import fcntl
+
+    data = tmp_path / "locked"
+    cache = make_cache(data)
+    cache.put("question one", "1")
+    with open(data / "index.lock", "a+b") as other:
+        fcntl.flock(other.fileno(), fcntl.LOCK_EX)
+        cache.save()  # must not block, must not write
+        assert not (data / "index").exists() or not any((data / "index").iterdir())
+        fcntl.flock(other.fileno(), fcntl.LOCK_UN)
+    cache.save()
+    assert any((data / "index").iterdir())

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import fcntl
 import json
 import logging
 import random
@@ -822,8 +823,18 @@ class Cache:
             return
         # Not under the write lock: puts go on while the index is written (the index guards
         # itself), and whatever a save misses is reconciled from the store at the next open.
+        # Several processes may share the data directory: one saves at a time, the others skip.
         self._index_dirty = False
-        self.index.save(self._data_dir / "index")
+        with open(self._data_dir / "index.lock", "a+b") as lock:
+            try:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                log.debug("another process is saving the index; skipped")
+                return
+            try:
+                self.index.save(self._data_dir / "index")
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
     def maintain(self, *, force: bool = False) -> None:
         """Periodic work: flush hit counts, sync with other processes, expire, save the index."""
