@@ -83,6 +83,7 @@ def test_follow_ups_are_judged_with_their_conversation(tmp_path: Path) -> None:
 
 
 def test_default_pipeline_uses_the_verifier_only_with_its_embedder(tmp_path: Path) -> None:
+    from gistcache.config import DEFAULT_THRESHOLD, THRESHOLD_WITHOUT_VERIFIER
     from gistcache.embedders import WordHashEmbedder
     from gistcache.evaluators import Pipeline, VerifierEvaluator
 
@@ -96,3 +97,7 @@ def test_default_pipeline_uses_the_verifier_only_with_its_embedder(tmp_path: Pat
     with Cache(Config(data_dir=str(tmp_path / "c"), verifier=False), background=False) as off:
         assert isinstance(off.evaluator, Pipeline)
         assert not any(isinstance(e, VerifierEvaluator) for e in off.evaluator.walk())
+        # without the verifier the calibrated threshold for threshold + guards applies
+        assert off.evaluator.floor == THRESHOLD_WITHOUT_VERIFIER
+    with Cache(Config(data_dir=str(tmp_path / "d")), background=False) as on:
+        assert on.evaluator.floor >= DEFAULT_THRESHOLD

@@ -13,13 +13,16 @@ from typing import Any
 
 from ._errors import ConfigError
 
-__all__ = ["DEFAULT_THRESHOLD", "Config"]
+__all__ = ["DEFAULT_THRESHOLD", "THRESHOLD_WITHOUT_VERIFIER", "Config"]
 
 #: default cosine threshold of the semantic tier: the bar a candidate must clear before the
 #: meaning guards and the learned verifier judge it (chosen on the tuning splits of the chatbot
 #: pairs and QQP; see benchmarks/results/verifier.md and quality.md). Without the verifier
 #: (another embedder), calibrate: threshold + guards alone reach precision 0.98 at 0.865.
 DEFAULT_THRESHOLD = 0.80
+#: the default when the verifier does not run (turned off, or another embedder): cosine +
+#: guards alone reach precision 0.98 on the chatbot tuning split at 0.8625
+THRESHOLD_WITHOUT_VERIFIER = 0.865
 
 
 @dataclass
@@ -32,7 +35,9 @@ class Config:
     store_url: str | None = None
     #: "onnx" (all-MiniLM-L6-v2, the default) or "hash" (exact repeats only)
     embedder: str = "onnx"
-    similarity_threshold: float = DEFAULT_THRESHOLD
+    #: cosine bar of the semantic tier (None: DEFAULT_THRESHOLD with the verifier,
+    #: THRESHOLD_WITHOUT_VERIFIER without it)
+    similarity_threshold: float | None = None
     #: how many nearest entries the semantic tier evaluates
     top_k: int = 5
     #: meaning guards to run after the threshold (None = all; empty = none)
@@ -70,7 +75,8 @@ class Config:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if not -1.0 <= float(self.similarity_threshold) <= 1.0:
+        if self.similarity_threshold is not None and not -1.0 <= float(
+                self.similarity_threshold) <= 1.0:
             raise ConfigError(
                 f"similarity_threshold is a cosine similarity in [-1, 1], got "
                 f"{self.similarity_threshold!r}"

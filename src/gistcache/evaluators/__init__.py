@@ -42,12 +42,15 @@ def default_evaluator(config: Config, embedder_name: str | None = None) -> Pipel
     The verifier is used only with the embedder it was trained on (the default); with another
     embedder, calibrate the threshold on labelled pairs (``gistcache calibrate``).
     """
-    parts: list[Evaluator] = [
-        ThresholdEvaluator(config.similarity_threshold),
-        GuardEvaluator(config.guards),
-    ]
-    if config.verifier and embedder_name == VERIFIER_EMBEDDER:
+    from ..config import DEFAULT_THRESHOLD, THRESHOLD_WITHOUT_VERIFIER
+
+    verify = config.verifier and embedder_name == VERIFIER_EMBEDDER
+    threshold = config.similarity_threshold
+    if threshold is None:
+        threshold = DEFAULT_THRESHOLD if verify else THRESHOLD_WITHOUT_VERIFIER
+    parts: list[Evaluator] = [ThresholdEvaluator(threshold), GuardEvaluator(config.guards)]
+    if verify:
         parts.append(VerifierEvaluator(threshold=config.verifier_threshold))
-    parts.append(FeedbackEvaluator(config.similarity_threshold, step=config.feedback_step,
+    parts.append(FeedbackEvaluator(threshold, step=config.feedback_step,
                                    max_wrong=config.feedback_max_wrong))
     return Pipeline(parts)
