@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -13,7 +12,7 @@ from typing import Any
 
 from ._errors import ConfigError
 
-__all__ = ["DEFAULT_THRESHOLD", "THRESHOLD_WITHOUT_VERIFIER", "Config"]
+__all__ = ["DEFAULT_THRESHOLD", "THRESHOLD_WITHOUT_VERIFIER", "Config", "coerce_settings"]
 
 #: default cosine threshold of the semantic tier: the bar a candidate must clear before the
 #: meaning guards and the learned verifier judge it (chosen on the tuning splits of the chatbot
@@ -156,48 +155,66 @@ def _hints() -> dict[str, Any]:
 
 
 def _coerce_all(data: Mapping[str, Any], source: str) -> dict[str, Any]:
-    hints = _hints()
+    return coerce_settings(data, _hints(), source=source)
+
+
+def coerce_settings(data: Mapping[str, Any], hints: Mapping[str, Any], *, source: str,
+                    kind: str = "setting") -> dict[str, Any]:
+    """Check names and convert values (environment strings, YAML data) to the hinted types.
+
+    An unknown name or an unusable value is a :class:`ConfigError` naming it; the value of a
+    setting whose name ends in ``_key`` is never echoed.
+    """
     out = {}
     for key, value in data.items():
         if key not in hints:
-            raise ConfigError(f"unknown setting {key!r} in {source}; known: "
+            raise ConfigError(f"unknown {kind} {key!r} in {source}; known: "
                               f"{', '.join(sorted(hints))}")
-        out[key] = _coerce(key, value, hints[key], source)
+        try:
+            out[key] = _coerce(key, value, hints[key])
+        except (TypeError, ValueError, IndexError) as exc:
+            shown = "<hidden>" if key.endswith("_key") else repr(value)
+            raise ConfigError(f"{kind} {key!r} from {source}: cannot use {shown}: {exc}"
+                              ) from exc
     return out
 
 
-def _coerce(name: str, value: Any, hint: Any, source: str) -> Any:
-    """Convert a value (a string from the environment, or YAML data) to the setting's type."""
+def _coerce(name: str, value: Any, hint: Any) -> Any:
+    """Convert one value to the setting's type (ValueError when it cannot be)."""
     args = typing.get_args(hint)
-    optional = type(None) in args
-    if optional and (value is None or (isinstance(value, str) and value.lower() in ("", "none"))):
-        return None
-    base = next((a for a in args if a is not type(None)), hint) if args and (
-        typing.get_origin(hint) in (typing.Union, types.UnionType)) else hint
-    origin = typing.get_origin(base) or base
-    try:
-        if origin is bool:
-            if isinstance(value, str):
-                return value.strip().lower() in ("1", "true", "yes", "on")
-            return bool(value)
-        if origin in (int, float):
-            if isinstance(value, bool):
-                raise ValueError("a boolean is not a number")
-            return origin(value)
-        if origin is str:
-            if not isinstance(value, (str, int, float)):
-                raise ValueError(f"expected text, got {type(value).__name__}")
-            return str(value)
-        if origin is list:
-            if isinstance(value, str):
-                return [v.strip() for v in value.split(",") if v.strip()]
-            return [str(v) for v in value]
-        if origin is dict:
-            if not isinstance(value, Mapping):
-                raise ValueError("expected a mapping")
-            if name == "prices":
-                return {str(k): (float(v[0]), float(v[1])) for k, v in value.items()}
-            return dict(value)
-    except (TypeError, ValueError, IndexError) as exc:
-        raise ConfigError(f"setting {name!r} from {source}: cannot use {value!r}: {exc}") from exc
+    if type(None) in args:
+        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
+            return None
+        hint = next(a for a in args if a is not type(None))
+    origin = typing.get_origin(hint) or hint
+    if origin is bool:
+        if isinstance(value, str):
+            word = value.strip().lower()
+            if word in ("1", "true", "yes", "on"):
+                return True
+            if word in ("0", "false", "no", "off"):
+                return False
+        elif isinstance(value, bool):
+            return value
+        raise ValueError("expected true or false")
+    if origin in (int, float):
+        if isinstance(value, bool):
+            raise ValueError("a boolean is not a number")
+        if origin is int and isinstance(value, float) and not value.is_integer():
+            raise ValueError("expected a whole number")
+        return origin(value)
+    if origin is str:
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise ValueError(f"expected text, got {type(value).__name__}")
+        return str(value)
+    if origin is list:
+        if isinstance(value, str):
+            return [v.strip() for v in value.split(",") if v.strip()]
+        return [str(v) for v in value]
+    if origin is dict:
+        if not isinstance(value, Mapping):
+            raise ValueError("expected a mapping")
+        if name == "prices":
+            return {str(k): (float(v[0]), float(v[1])) for k, v in value.items()}
+        return dict(value)
     return value

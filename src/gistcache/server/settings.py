@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._errors import ConfigError
-from ..config import Config
+from ..config import Config, coerce_settings
 
 __all__ = ["SERVER_CACHE_DEFAULTS", "ServerSettings", "load_settings"]
 
@@ -106,51 +106,7 @@ def _server_fields() -> dict[str, Any]:
 
 
 def _coerce_all(data: Mapping[str, Any], source: str) -> dict[str, Any]:
-    hints = _server_fields()
-    out: dict[str, Any] = {}
-    for key, value in data.items():
-        if key not in hints:
-            raise ConfigError(f"unknown server setting {key!r} in {source}; known: "
-                              f"{', '.join(sorted(hints))}")
-        out[key] = _coerce(key, value, hints[key], source)
-    return out
-
-
-def _coerce(name: str, value: Any, hint: Any, source: str) -> Any:
-    """Convert an environment string or YAML value to the setting's type."""
-    args = typing.get_args(hint)
-    if type(None) in args:
-        if value is None or (isinstance(value, str) and value.strip().lower() in ("", "none")):
-            return None
-        hint = next(a for a in args if a is not type(None))
-    try:
-        if hint is bool:
-            if isinstance(value, str):
-                word = value.strip().lower()
-                if word in ("1", "true", "yes", "on"):
-                    return True
-                if word in ("0", "false", "no", "off"):
-                    return False
-                raise ValueError("expected true or false")
-            if not isinstance(value, bool):
-                raise ValueError("expected true or false")
-            return value
-        if hint in (int, float):
-            if isinstance(value, bool):
-                raise ValueError("a boolean is not a number")
-            if hint is int and isinstance(value, float) and not value.is_integer():
-                raise ValueError("expected a whole number")
-            return hint(value)
-        if hint is str:
-            if not isinstance(value, (str, int, float)) or isinstance(value, bool):
-                raise ValueError(f"expected text, got {type(value).__name__}")
-            return str(value)
-    except (TypeError, ValueError) as exc:
-        # the value of a key setting is never echoed
-        shown = "<hidden>" if name.endswith("_key") else repr(value)
-        raise ConfigError(f"server setting {name!r} from {source}: cannot use {shown}: {exc}"
-                          ) from exc
-    return value
+    return coerce_settings(data, _server_fields(), source=source, kind="server setting")
 
 
 def _read_yaml(path: str | Path) -> dict[str, Any]:
