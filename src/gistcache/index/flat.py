@@ -311,10 +311,15 @@ def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
 
 
 def remove_unreferenced(path: Path, keep: Iterable[str], prefix: str) -> None:
-    """Delete data files of earlier saves (names starting with ``prefix``) not in ``keep``."""
+    """Delete files of earlier saves (names starting with ``prefix``) not in ``keep``.
+
+    Temporary files left by a save that crashed part way go too.
+    """
     wanted = set(keep)
     for file in path.iterdir():
-        if file.name.startswith(prefix) and file.name not in wanted:
+        name = file.name
+        crashed = name.endswith(".tmp") and name.startswith((f".{prefix}", f".{MANIFEST}."))
+        if crashed or (name.startswith(prefix) and name not in wanted):
             file.unlink(missing_ok=True)
 
 

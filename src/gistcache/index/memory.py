@@ -4,7 +4,9 @@ A partition is a :class:`~gistcache.index.flat.FlatPartition` (exact numpy searc
 fewer than ``exact_below`` vectors, and an hnswlib HNSW graph from then on; it goes back to exact
 when it shrinks below ``exact_below // 2`` (the gap keeps a partition at the boundary from
 flapping), which also frees the graph. ``benchmarks/bench_index.py`` measured the choice of hnswlib
-and the crossover (``benchmarks/results/index.md``).
+and the crossover (``benchmarks/results/index.md``): up to ~4k vectors exact search stays within
+the 0.15 ms budget, is exact, and avoids hnswlib's ~2.5 MB fixed cost per graph; beyond it exact
+search grows linearly (0.26 ms at 6k, 1.4 ms at 16k) while the graph stays near 0.2 ms.
 
 Deletes are real: a removed id is never returned, and its graph slot is reused by the next add (the
 graph's labels are slot numbers, not entry ids), so a graph never holds more slots than its
@@ -18,6 +20,7 @@ partition crossing ``exact_below`` is built beside the exact one and swapped in.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import uuid
@@ -70,8 +73,10 @@ class HnswParams:
     connectivity: int = 16
     #: candidate list while inserting ("efConstruction")
     ef_construction: int = 64
-    #: candidate list while searching ("ef"); 32 gives recall@5 ~0.98 at 100k clustered vectors
-    ef_search: int = 32
+    #: candidate list while searching ("ef"). 32 gives recall@5 ~0.98 at 100k clustered vectors,
+    #: but bench_core's near-duplicate entries found the right one first only 69% of the time
+    #: at 32 against 99.5% at 64: a missed neighbour can become a wrong answer, so 64.
+    ef_search: int = 64
 
 
 class HnswPartition:
@@ -81,68 +86,71 @@ class HnswPartition:
 
     def __init__(self, graph: Any, slot_ids: IdArray) -> None:
         self._graph = graph
-        # slot -> entry id (-1: free); its length is the graph's capacity
+        # label (slot) -> entry id, -1 when free; every label below len(_slot_ids) is free or live
         self._slot_ids = slot_ids
         self._slots = {int(i): s for s, i in enumerate(slot_ids.tolist()) if i >= 0}
-        used = int(graph.get_current_count())
-        self._free = [s for s in range(used) if slot_ids[s] < 0]
+        # A free label is a deleted node (adding under it updates the node in place) or, after a
+        # failed add, a label hnswlib never saw (adding under it makes a node); both can be reused.
+        self._free = [s for s in range(slot_ids.shape[0]) if slot_ids[s] < 0]
 
     @classmethod
     def build(
         cls, dimension: int, ids: IdArray, vectors: Vector, params: HnswParams
     ) -> HnswPartition:
         """A graph of ``vectors`` under ``ids``, built on every core."""
-        capacity = max(16, len(ids) + len(ids) // 2)
         graph = hnswlib.Index(space="ip", dim=dimension)
         graph.init_index(
-            max_elements=capacity, M=params.connectivity, ef_construction=params.ef_construction
+            max_elements=max(16, len(ids) + len(ids) // 2),
+            M=params.connectivity,
+            ef_construction=params.ef_construction,
         )
         graph.set_ef(params.ef_search)
         graph.add_items(vectors, np.arange(len(ids)), num_threads=-1)
-        slot_ids = np.full(capacity, -1, dtype=np.int64)
-        slot_ids[: len(ids)] = ids
-        return cls(graph, slot_ids)
+        return cls(graph, np.array(ids, dtype=np.int64))
 
     @classmethod
     def load(cls, path: Path, dimension: int, slot_ids: IdArray, ef_search: int) -> HnswPartition:
-        """A graph saved by :meth:`save`, with its slot -> id array."""
+        """A graph saved by :meth:`save`, with its label -> id table."""
         graph = hnswlib.Index(space="ip", dim=dimension)
         graph.load_index(str(path))
         graph.set_ef(ef_search)
-        used = int(graph.get_current_count())
-        if slot_ids.ndim != 1 or slot_ids.shape[0] != used:
-            raise ValueError(f"graph has {used} slots, slot table {slot_ids.shape}")
-        capacity = int(graph.get_max_elements())
-        table = np.full(capacity, -1, dtype=np.int64)
-        table[:used] = slot_ids
-        return cls(graph, table)
+        live = int(np.count_nonzero(slot_ids >= 0))
+        if slot_ids.ndim != 1 or live > int(graph.get_current_count()):
+            raise ValueError(f"graph has {graph.get_current_count()} nodes, {live} ids")
+        return cls(graph, np.array(slot_ids, dtype=np.int64))
 
     def __len__(self) -> int:
         return len(self._slots)
 
     def add(self, ids: list[int], matrix: Vector, threads: int) -> None:
-        """Add or overwrite distinct ``ids``: same slot if present, else a freed or a new slot."""
+        """Add or overwrite distinct ``ids``: same label if present, else a freed or a new one."""
         labels = np.empty(len(ids), dtype=np.int64)
-        used = int(self._graph.get_current_count())
-        fresh = 0
+        taken: list[int] = []
+        next_label = self._slot_ids.shape[0]
         for n, id_ in enumerate(ids):
             slot = self._slots.get(id_)
             if slot is None:
                 if self._free:
                     slot = self._free.pop()
                 else:
-                    slot = used + fresh
-                    fresh += 1
+                    slot = next_label
+                    next_label += 1
+                taken.append(id_)
                 self._slots[id_] = slot
-                self._slot_ids_for(slot + 1)[slot] = id_
             labels[n] = slot
-        # hnswlib updates a label it already has in place (and un-deletes it), so reusing a freed
-        # slot is an update of that node; never its replace_deleted mode, which can leave a stale
-        # label behind when a label is re-added.
-        self._graph.add_items(matrix, labels, num_threads=threads)
+        try:
+            self._reserve(len(taken), next_label)
+            # hnswlib updates a label it already has in place (and un-deletes it), so reusing a
+            # freed label is an update of that node; never its replace_deleted mode, which can
+            # leave a stale label behind when a label is re-added.
+            self._graph.add_items(matrix, labels, num_threads=threads)
+        except (RuntimeError, MemoryError) as exc:
+            self._undo(taken)
+            raise IndexError_(f"adding {len(ids)} vectors to an HNSW graph failed: {exc}") from exc
+        self._slot_ids[labels] = ids
 
     def remove(self, id_: int) -> bool:
-        """Mark ``id_``'s node deleted (never returned again) and free its slot; False if absent."""
+        """Mark ``id_``'s node deleted (never returned again), free its label; False if absent."""
         slot = self._slots.pop(id_, None)
         if slot is None:
             return False
@@ -167,6 +175,7 @@ class HnswPartition:
         return [
             (i, min(1.0, max(-1.0, 1.0 - d)))
             for i, d in zip(ids, distances[0].tolist(), strict=True)
+            if i >= 0
         ]
 
     def ids(self) -> IdArray:
@@ -190,24 +199,35 @@ class HnswPartition:
         return ids, vectors
 
     def save(self, path: Path) -> IdArray:
-        """Write the graph to ``path`` atomically; return its slot -> id table to keep beside it."""
+        """Write the graph to ``path`` atomically; return its label -> id table to keep beside."""
         write_atomic(path, lambda tmp: self._graph.save_index(str(tmp)))
-        used = int(self._graph.get_current_count())
-        return np.array(self._slot_ids[:used], dtype=np.int64)
+        return np.array(self._slot_ids, dtype=np.int64)
+
+    def _reserve(self, new_nodes: int, labels: int) -> None:
+        # At most every taken label becomes a new node; grow by half to keep adds amortised O(1).
+        needed = int(self._graph.get_current_count()) + new_nodes
+        capacity = int(self._graph.get_max_elements())
+        if needed > capacity:
+            self._graph.resize_index(max(needed, capacity + capacity // 2))
+        old = self._slot_ids.shape[0]
+        if labels > old:
+            table = np.full(labels, -1, dtype=np.int64)
+            table[:old] = self._slot_ids
+            self._slot_ids = table
+
+    def _undo(self, taken: list[int]) -> None:
+        # A failed add_items may have added or updated some nodes: delete whatever got in, and
+        # free every label taken, so the graph holds no node that no id points to.
+        for id_ in taken:
+            slot = self._slots.pop(id_)
+            # RuntimeError: not in the graph, or still deleted: nothing got in under this label.
+            with contextlib.suppress(RuntimeError):
+                self._graph.mark_deleted(slot)
+            self._free.append(slot)
 
     def _exact(self, query: Vector, k: int) -> list[Hit]:
         ids, vectors = self.items()
         return top_k(vectors @ query, ids, k)
-
-    def _slot_ids_for(self, needed: int) -> IdArray:
-        capacity = self._slot_ids.shape[0]
-        if needed > capacity:
-            capacity = max(needed, capacity + capacity // 2)
-            self._graph.resize_index(capacity)
-            table = np.full(capacity, -1, dtype=np.int64)
-            table[: self._slot_ids.shape[0]] = self._slot_ids
-            self._slot_ids = table
-        return self._slot_ids
 
 
 Store = FlatPartition | HnswPartition
@@ -224,7 +244,11 @@ class _Partition:
 
 
 class InMemoryIndex(VectorIndex):
-    """In-process index: exact below ``exact_below`` vectors per partition, HNSW (hnswlib) above."""
+    """In-process index: exact below ``exact_below`` vectors per partition, HNSW (hnswlib) above.
+
+    ``connectivity``, ``ef_construction`` and ``ef_search`` are hnswlib's M, efConstruction and
+    ef; ``exact_below=0`` puts every partition in a graph.
+    """
 
     def __init__(
         self,
@@ -233,7 +257,7 @@ class InMemoryIndex(VectorIndex):
         exact_below: int = 4096,
         connectivity: int = 16,
         ef_construction: int = 64,
-        ef_search: int = 32,
+        ef_search: int = 64,
     ) -> None:
         if dimension <= 0:
             raise InvalidRequest(f"dimension must be positive, got {dimension}")
@@ -263,12 +287,16 @@ class InMemoryIndex(VectorIndex):
             part = self._parts.get(partition)
             if part is None:
                 part = self._parts[partition] = _Partition(FlatPartition(self.dimension))
-            store = part.store
-            if isinstance(store, HnswPartition):
-                self._add_to_graph(part, store, id_list, matrix)
-            else:
-                self._add_to_flat(part, store, id_list, matrix)
-            self._where.update(dict.fromkeys(id_list, partition))
+            try:
+                store = part.store
+                if isinstance(store, HnswPartition):
+                    self._add_to_graph(partition, part, store, id_list, matrix)
+                else:
+                    self._add_to_flat(part, store, id_list, matrix)
+                    self._where.update(dict.fromkeys(id_list, partition))
+            finally:
+                if not len(part.store):
+                    del self._parts[partition]
 
     def remove(self, ids: Iterable[int]) -> None:
         """Remove ids wherever they are; unknown ids are ignored."""
@@ -423,15 +451,21 @@ class InMemoryIndex(VectorIndex):
             part.store = graph
 
     def _add_to_graph(
-        self, part: _Partition, graph: HnswPartition, ids: list[int], matrix: Vector
+        self,
+        name: str,
+        part: _Partition,
+        graph: HnswPartition,
+        ids: list[int],
+        matrix: Vector,
     ) -> None:
         # Big batches (a rebuild from the store) use every core; single puts stay on this thread.
         threads = -1 if len(ids) >= ADD_CHUNK else 1
         for start in range(0, len(ids), ADD_CHUNK):
+            chunk = ids[start : start + ADD_CHUNK]
             with part.lock:
-                graph.add(
-                    ids[start : start + ADD_CHUNK], matrix[start : start + ADD_CHUNK], threads
-                )
+                graph.add(chunk, matrix[start : start + ADD_CHUNK], threads)
+            # Per chunk, so that a failure part way leaves _where equal to what the graph holds.
+            self._where.update(dict.fromkeys(chunk, name))
 
     def _remove_locked(self, ids: list[int]) -> None:
         by_partition: dict[str, list[int]] = {}
