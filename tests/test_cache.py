@@ -544,3 +544,17 @@ def test_index_save_is_skipped_while_another_process_saves(make_cache: Any, tmp_
         fcntl.flock(other.fileno(), fcntl.LOCK_UN)
     cache.save()
     assert any((data / "index").iterdir())
+
+
+def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; from gistcache.stores import SQLStore, sqlite_url; "
+            "SQLStore(sqlite_url(sys.argv[1])).close()")
+    for round_ in range(3):
+        db = tmp_path / f"race{round_}.db"
+        procs = [subprocess.Popen([sys.executable, "-c", code, str(db)],
+                                  stderr=subprocess.PIPE, text=True) for _ in range(4)]
+        errors = [p.communicate(timeout=60)[1] for p in procs]
+        assert [p.returncode for p in procs] == [0, 0, 0, 0], errors

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
 from .._errors import ConfigError, StoreError
 from .._types import Entry
@@ -145,11 +146,23 @@ class SQLStore(EntryStore):
         # delete-then-insert of a replaced exact key atomic for every backend.
         self._write_lock = threading.Lock()
         try:
-            _metadata.create_all(self.engine)
+            self._create_schema()
             if self.get_meta("schema_version") is None:
                 self.set_meta("schema_version", SCHEMA_VERSION)
         except SQLAlchemyError as exc:
             raise StoreError(f"cannot initialise entry store {self._safe_url()}: {exc}") from exc
+
+    def _create_schema(self) -> None:
+        # Several processes (server workers) may open a new database at once: the loser of the
+        # race to create a table sees "already exists" and tries again, finding it this time.
+        for attempt in range(5):
+            try:
+                _metadata.create_all(self.engine)
+                return
+            except (OperationalError, ProgrammingError, IntegrityError):
+                if attempt == 4:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
 
     def _safe_url(self) -> str:
         return sa.engine.make_url(self.url).render_as_string(hide_password=True)
@@ -294,12 +307,19 @@ class SQLStore(EntryStore):
 
     def set_meta(self, key: str, value: str) -> None:
         """Set a metadata value."""
-        try:
-            with self._write_lock, self.engine.begin() as conn:
-                conn.execute(meta.delete().where(meta.c.key == key))
-                conn.execute(meta.insert(), {"key": key, "value": value})
-        except SQLAlchemyError as exc:
-            raise StoreError(f"writing metadata failed: {exc}") from exc
+        for attempt in range(2):
+            try:
+                with self._write_lock, self.engine.begin() as conn:
+                    conn.execute(meta.delete().where(meta.c.key == key))
+                    conn.execute(meta.insert(), {"key": key, "value": value})
+                return
+            except IntegrityError:
+                if attempt == 1:
+                    raise StoreError(f"writing metadata {key!r} failed: another process "
+                                     "keeps writing it") from None
+                # another process inserted the key between our delete and insert: once more
+            except SQLAlchemyError as exc:
+                raise StoreError(f"writing metadata failed: {exc}") from exc
 
     # -- reads --------------------------------------------------------------------------------
 
