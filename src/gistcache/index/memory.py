@@ -42,6 +42,7 @@ from gistcache.index.flat import (
     as_matrix,
     as_query,
     check_count,
+    dot_rows,
     file_digest,
     pack_partitions,
     read_arrays,
@@ -227,7 +228,7 @@ class HnswPartition:
 
     def _exact(self, query: Vector, k: int) -> list[Hit]:
         ids, vectors = self.items()
-        return top_k(vectors @ query, ids, k)
+        return top_k(dot_rows(vectors, query), ids, k)
 
 
 Store = FlatPartition | HnswPartition
