@@ -4,9 +4,9 @@ A partition is a :class:`~gistcache.index.flat.FlatPartition` (exact numpy searc
 fewer than ``exact_below`` vectors, and an hnswlib HNSW graph from then on; it goes back to exact
 when it shrinks below ``exact_below // 2`` (the gap keeps a partition at the boundary from
 flapping), which also frees the graph. ``benchmarks/bench_index.py`` measured the choice of hnswlib
-and the crossover (``benchmarks/results/index.md``): up to ~4k vectors exact search stays within
-the 0.15 ms budget, is exact, and avoids hnswlib's ~2.5 MB fixed cost per graph; beyond it exact
-search grows linearly (0.26 ms at 6k, 1.4 ms at 16k) while the graph stays near 0.2 ms.
+and the crossover (``benchmarks/results/index.md``): up to ~2k vectors exact search stays within
+the index's 0.15 ms budget, is exact, and avoids hnswlib's ~2.5 MB fixed cost per graph; beyond
+it exact search grows linearly (~0.3 ms at 4k, ~2.5 ms at 16k) while a graph stays near 0.2 ms.
 
 Deletes are real: a removed id is never returned, and its graph slot is reused by the next add (the
 graph's labels are slot numbers, not entry ids), so a graph never holds more slots than its
@@ -255,7 +255,7 @@ class InMemoryIndex(VectorIndex):
         self,
         dimension: int,
         *,
-        exact_below: int = 4096,
+        exact_below: int = 2048,
         connectivity: int = 16,
         ef_construction: int = 64,
         ef_search: int = 64,
