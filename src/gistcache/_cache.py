@@ -265,20 +265,10 @@ class Cache:
 
     def lookup(self, request: CacheRequest) -> Lookup:
         """Find a stored answer for the request; never raises a cache fault (it is a miss)."""
-        start = time.perf_counter()
         bypass = self._temperature_bypass(request)
         if bypass is not None:
             return bypass
-        try:
-            result = self._lookup(request)
-        except Exception as exc:  # the one place a fault becomes a miss: logged and counted
-            log.warning("cache lookup failed, serving as a miss: %s", exc, exc_info=exc)
-            self.metrics.fault("lookup")
-            result = Lookup(HitKind.MISS, reason=f"cache fault: {type(exc).__name__}")
-        if not result.hit and self.next_cache is not None:
-            result = self._lookup_next(request, result)
-        self._account(result, time.perf_counter() - start)
-        return result
+        return self._lookup_after_bypass_check(request)
 
     def _temperature_bypass(self, request: CacheRequest) -> Lookup | None:
         # The seed's semantics: 0 always looks up, >= 2 never does, in between the chance of
@@ -671,7 +661,7 @@ class Cache:
         start = time.perf_counter()
         try:
             result = self._lookup(request)
-        except Exception as exc:  # same fault policy as lookup()
+        except Exception as exc:  # the one place a fault becomes a miss: logged and counted
             log.warning("cache lookup failed, serving as a miss: %s", exc, exc_info=exc)
             self.metrics.fault("lookup")
             result = Lookup(HitKind.MISS, reason=f"cache fault: {type(exc).__name__}")

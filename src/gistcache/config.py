@@ -12,7 +12,13 @@ from typing import Any
 
 from ._errors import ConfigError
 
-__all__ = ["DEFAULT_THRESHOLD", "THRESHOLD_WITHOUT_VERIFIER", "Config", "coerce_settings"]
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "THRESHOLD_WITHOUT_VERIFIER",
+    "Config",
+    "coerce_settings",
+    "read_yaml_settings",
+]
 
 #: default cosine threshold of the semantic tier: the bar a candidate must clear before the
 #: meaning guards and the learned verifier judge it (chosen on the tuning splits of the chatbot
@@ -107,18 +113,7 @@ class Config:
     @classmethod
     def from_yaml(cls, path: str | Path) -> Config:
         """Load a YAML file (safe loader: no Python objects can be constructed)."""
-        import yaml
-
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-            data = yaml.safe_load(text) or {}
-        except OSError as exc:
-            raise ConfigError(f"cannot read config file {path}: {exc}") from exc
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
-        if not isinstance(data, Mapping):
-            raise ConfigError(f"config file {path} must hold a mapping of settings")
-        return cls.from_mapping(data, source=str(path))
+        return cls.from_mapping(read_yaml_settings(path), source=str(path))
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, *, base: Config | None = None
@@ -152,6 +147,21 @@ def _hints() -> dict[str, Any]:
     if _HINTS is None:
         _HINTS = typing.get_type_hints(Config)
     return _HINTS
+
+
+def read_yaml_settings(path: str | Path) -> dict[str, Any]:
+    """A YAML file of settings as a dict (safe loader: no Python objects can be constructed)."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping of settings")
+    return data
 
 
 def _coerce_all(data: Mapping[str, Any], source: str) -> dict[str, Any]:

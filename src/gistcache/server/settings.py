@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._errors import ConfigError
-from ..config import Config, coerce_settings
+from ..config import Config, coerce_settings, read_yaml_settings
 
 __all__ = ["SERVER_CACHE_DEFAULTS", "ServerSettings", "load_settings"]
 
@@ -109,20 +109,6 @@ def _coerce_all(data: Mapping[str, Any], source: str) -> dict[str, Any]:
     return coerce_settings(data, _server_fields(), source=source, kind="server setting")
 
 
-def _read_yaml(path: str | Path) -> dict[str, Any]:
-    import yaml
-
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-    except OSError as exc:
-        raise ConfigError(f"cannot read config file {path}: {exc}") from exc
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"config file {path} is not valid YAML: {exc}") from exc
-    if not isinstance(data, dict):
-        raise ConfigError(f"config file {path} must hold a mapping of settings")
-    return data
-
-
 def _split(data: Mapping[str, Any], source: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """(cache settings, server settings) of one YAML document."""
     server_names = set(_server_fields())
@@ -163,7 +149,8 @@ def load_settings(
     """The cache's Config and the ServerSettings from defaults, YAML, environment, overrides."""
     env = os.environ if environ is None else environ
     source = str(path) if path is not None else "defaults"
-    cache_yaml, server_yaml = _split(_read_yaml(path), source) if path is not None else ({}, {})
+    cache_yaml, server_yaml = ({}, {}) if path is None else _split(read_yaml_settings(path),
+                                                                      source)
     base = Config.from_mapping({**SERVER_CACHE_DEFAULTS, **cache_yaml}, source=source)
     config = Config.from_env(env, base=base)
     if cache_overrides:
