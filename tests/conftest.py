@@ -39,6 +39,8 @@ def make_cache(tmp_path: Path, clock: FakeClock) -> Iterator[object]:
         kwargs = {k: settings.pop(k) for k in list(settings)
                   if k in ("embedder", "index", "store", "evaluator", "eviction", "postprocess",
                            "next_cache", "exact_only", "rng")}
+        # the mechanics are tested with a lexical embedder; the pair verifier has its own tests
+        settings.setdefault("verifier", False)
         cfg = Config(data_dir=str(data_dir or tmp_path / "data"), **settings)  # type: ignore[arg-type]
         if "embedder" not in kwargs and not kwargs.get("exact_only"):
             kwargs["embedder"] = WordHashEmbedder(256)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import dataclasses
 import fcntl
 import json
 import logging
@@ -32,8 +33,9 @@ from ._errors import ConfigError, IncompatibleParts, InvalidRequest
 from ._hot import HotTier
 from ._types import CacheRequest, Candidate, Entry, HitKind, Lookup, Scope, normalize_text
 from .config import Config
-from .embedders import Embedder
-from .evaluators import Evaluator, default_evaluator, veto
+from .embedders import Embedder, make_embedder
+from .evaluators import Evaluator, PairVerifierEvaluator, Pipeline, default_evaluator
+from .evaluators.conversation import ConversationMatcher
 from .eviction import Budget, EvictionPolicy, get_policy
 from .index import VectorIndex
 from .metrics import Metrics
@@ -45,14 +47,31 @@ __all__ = ["Answer", "Cache"]
 log = logging.getLogger("gistcache")
 
 
+def _cut_off(entry: Entry) -> bool:
+    """Whether a stored answer ended because it reached its request's token limit."""
+    payload = entry.payload
+    if not payload:
+        return False
+    choices = payload.get("choices")
+    return isinstance(choices, list) and any(
+        isinstance(c, Mapping) and c.get("finish_reason") == "length" for c in choices)
+
+
+def _within_limit(limit: int | None, entry: Entry) -> bool:
+    stored = (entry.payload or {}).get("max_tokens")
+    return limit is not None and isinstance(stored, int) and limit <= stored
+
+
+def _walk(evaluator: Evaluator) -> Iterable[Evaluator]:
+    if isinstance(evaluator, Pipeline):
+        yield from evaluator.walk()
+    else:
+        yield evaluator
+
+
 def _short(exact_key: str) -> bytes:
     """The first 128 bits of an exact key: enough to tell stored texts apart in memory."""
     return bytes.fromhex(exact_key[:32])
-
-
-def _user_turns(context: str) -> str:
-    """The user's lines of a conversation text (the questions, without the answers)."""
-    return "\n".join(line[6:] for line in context.splitlines() if line.startswith("user: "))
 
 
 @dataclass(frozen=True)
@@ -170,16 +189,7 @@ class Cache:
         return SQLStore(url, sqlite_synchronous=cfg.sqlite_synchronous)
 
     def _default_embedder(self) -> Embedder:
-        name = self.config.embedder
-        if name == "onnx":
-            from .embedders import OnnxEmbedder
-
-            return OnnxEmbedder()
-        if name == "hash":
-            from .embedders import HashEmbedder
-
-            return HashEmbedder()
-        raise ConfigError(f"unknown embedder {name!r}; choose 'onnx' or 'hash'")
+        return make_embedder(self.config)
 
     def _validate_parts(self) -> None:
         """Refuse a bad pairing of parts with one clear message, before anything is stored."""
@@ -204,7 +214,8 @@ class Cache:
                             f"{type(self.store).__name__} does not keep")
         if emb is not None and not self.exact_only:
             stored = self.store.get_meta("embedder")
-            if stored is not None and stored != f"{emb.name}/{emb.dimension}":
+            compatible = {f"{n}/{emb.dimension}" for n in (emb.name, *emb.compatible)}
+            if stored is not None and stored not in compatible:
                 problems.append(f"this store was filled by embedder {stored!r}, not "
                                 f"{emb.name}/{emb.dimension}: its vectors are not comparable; "
                                 "use the same embedder or another data directory")
@@ -292,16 +303,34 @@ class Cache:
     def _usable(self, entry: Entry, request: CacheRequest, now: float) -> bool:
         if entry.expires_at is not None and entry.expires_at <= now:
             return False
+        if _cut_off(entry) and not _within_limit(request.max_tokens, entry):
+            return False  # an answer cut off by its limit does not answer a larger limit
         return request.max_age is None or now - entry.created_at <= request.max_age
+
+    def routed(self, request: CacheRequest) -> CacheRequest:
+        """The request with its embedder route in the scope (vectors of two routes never meet).
+
+        The default embedder sends non-ASCII text to a multilingual model: such requests get
+        ``route`` in their scope parameters, so they are stored and searched apart.
+        """
+        if self.embedder is None or request.exact or "route" in request.scope.params:
+            return request
+        route = self.embedder.route(request.key_text)
+        if not route:
+            return request
+        scope = dataclasses.replace(request.scope, params={**request.scope.params, "route": route})
+        return dataclasses.replace(request, scope=scope)
 
     def exact_lookup(self, request: CacheRequest) -> Lookup | None:
         """The exact tier from memory only: a hit, or None (no I/O, no embedding)."""
+        request = self.routed(request)
         entry = self.hot.by_exact(request.exact_key)
         if entry is None or not self._usable(entry, request, self.clock()):
             return None
         return Lookup(HitKind.EXACT, entry, 1.0)
 
     def _lookup(self, request: CacheRequest) -> Lookup:
+        request = self.routed(request)
         now = self.clock()
         hot = self.exact_lookup(request)
         if hot is not None:
@@ -354,22 +383,34 @@ class Cache:
         return Lookup(HitKind.SEMANTIC, chosen.entry, chosen.similarity)
 
     def _same_conversation(self, request: CacheRequest, entry: Entry) -> bool:
-        """Whether the entry was asked in a conversation that means the same as the request's.
+        """Whether the entry was asked in a conversation that makes its question mean the same.
 
-        Equal (normalized) conversations match; otherwise both are embedded and must be at
-        least ``context_threshold`` similar, and the questions asked in them must pass the
-        meaning guards, so that "how old is he?" after "who is Obama?" never answers it after
-        "who is Taylor Swift?".
+        Equal (normalized) conversations match; otherwise the turns that matter are compared
+        (:class:`~gistcache.evaluators.conversation.ConversationMatcher`): the assistant's last
+        turn, and every earlier turn related to the question, must have a counterpart the pair
+        verifier finds the same; unrelated history and chatter are ignored.
         """
         mine, theirs = normalize_text(request.context), normalize_text(entry.context)
         if mine == theirs:
             return True
-        if not mine or not theirs or self.embedder is None or self.exact_only:
+        if self.embedder is None or self.exact_only:
             return False
-        vecs = self._context_vectors(request.context, entry.context)
-        if float(vecs[0] @ vecs[1]) < self.config.context_threshold:
-            return False
-        return veto(_user_turns(request.context), _user_turns(entry.context)) is None
+        same, _ = self._conversation_matcher().same(request.context, entry.context,
+                                                    request.key_text)
+        return same
+
+    def _conversation_matcher(self) -> ConversationMatcher:
+        matcher = self.__dict__.get("_matcher")
+        if matcher is None:
+            verifier = next((e for e in _walk(self.evaluator)
+                             if isinstance(e, PairVerifierEvaluator)), None)
+            matcher = ConversationMatcher(
+                lambda texts: self._context_vectors(*texts),
+                verifier.verifier.probabilities if verifier is not None else None,
+                bar=verifier.threshold if verifier is not None else 1.0,
+                counterpart=self.config.context_threshold)
+            self.__dict__["_matcher"] = matcher
+        return matcher
 
     def _context_vectors(self, *texts: str) -> list[npt.NDArray[np.float32]]:
         assert self.embedder is not None
@@ -475,6 +516,7 @@ class Cache:
         self, request: CacheRequest, answer: Answer | str, *, ttl: float | None = None
     ) -> Entry:
         """Store an answer for a request (raises on faults; see :meth:`store_answer`)."""
+        request = self.routed(request)
         if isinstance(answer, str):
             answer = Answer(answer)
         if not isinstance(answer.text, str):
@@ -487,8 +529,10 @@ class Cache:
         if ttl is not None and ttl <= 0:
             raise InvalidRequest(f"ttl must be > 0 seconds, got {ttl}")
         vector = None if self.exact_only or request.exact else self._embed(request.key_text)
-        payload = json.dumps(dict(answer.payload), separators=(",", ":")) if answer.payload \
-            else None
+        fields = dict(answer.payload) if answer.payload else None
+        if fields is not None and request.max_tokens is not None:
+            fields["max_tokens"] = request.max_tokens  # read back by _usable for cut-off answers
+        payload = json.dumps(fields, separators=(",", ":")) if fields else None
         blob = vector.astype(np.float32).tobytes() if vector is not None else None
         scope = request.scope
         size = (len(request.key_text.encode()) + len(answer.text.encode())

@@ -24,9 +24,18 @@ __all__ = [
 ]
 
 
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201f": '"', "\u2033": '"'})
+#: end punctuation that does not change a question: "...Australia?" is "...Australia"
+_TRAILING = " \t\n?!.\u2026\u3002\uff1f\uff01~"
+
+
 def normalize_text(text: str) -> str:
-    """The form compared by the exact tier: NFKC, case-folded, runs of white space folded."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """The form compared by the exact tier: NFKC, case-folded, straight quotes, runs of white
+    space folded, and end punctuation (``?``, ``!``, ``.``, ``…``, ``？``, ``。``) dropped."""
+    folded = " ".join(unicodedata.normalize("NFKC", text).casefold().translate(_QUOTES).split())
+    stripped = folded.rstrip(_TRAILING)
+    return stripped if stripped else folded
 
 
 def stable_hash(*parts: str) -> str:
@@ -114,6 +123,9 @@ class CacheRequest:
     exact: bool = False
     #: the earlier conversation as text; a stored entry matches only if its own means the same
     context: str = ""
+    #: the request's own output limit (max_tokens); an answer cut off by a limit is served only
+    #: to requests whose limit is no larger
+    max_tokens: int | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.key_text, str):

@@ -38,8 +38,15 @@ class Config:
     data_dir: str = "./gistcache-data"
     #: SQLAlchemy URL of the entry store; default: SQLite in ``data_dir``
     store_url: str | None = None
-    #: "onnx" (all-MiniLM-L6-v2, the default) or "hash" (exact repeats only)
-    embedder: str = "onnx"
+    #: "auto" (the default: English on all-MiniLM-L6-v2, other scripts on multilingual-e5-small),
+    #: "onnx" (all-MiniLM-L6-v2 only), "e5" (multilingual-e5-small only), "sentence-transformers"
+    #: (a local model directory in ``embedder_model``), "openai" (an OpenAI-compatible
+    #: ``/v1/embeddings`` at ``embedder_url`` with ``embedder_model``) or "hash" (exact only)
+    embedder: str = "auto"
+    #: the model of the "sentence-transformers" (a directory) or "openai" embedder
+    embedder_model: str | None = None
+    #: base URL of the "openai" embedder (default https://api.openai.com/v1)
+    embedder_url: str | None = None
     #: cosine bar of the semantic tier (None: DEFAULT_THRESHOLD with the verifier,
     #: THRESHOLD_WITHOUT_VERIFIER without it)
     similarity_threshold: float | None = None

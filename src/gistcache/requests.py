@@ -34,6 +34,11 @@ def max_tokens_bucket(value: Any) -> int | None:
     return bucket
 
 
+def _limit(kwargs: Mapping[str, Any]) -> int | None:
+    limit = kwargs.get("max_completion_tokens", kwargs.get("max_tokens"))
+    return limit if isinstance(limit, int) and not isinstance(limit, bool) else None
+
+
 def _scope_params(kwargs: Mapping[str, Any]) -> dict[str, Any]:
     params = {k: v for k, v in kwargs.items() if k not in ANSWER_NEUTRAL_PARAMS and v is not None}
     limit = kwargs.get("max_completion_tokens", kwargs.get("max_tokens"))
@@ -78,8 +83,9 @@ def chat_request(
     conversation = ""
     if preprocess == "last_user" and context == "semantic":
         key_text, conversation = split_conversation(messages)
-        # the partition separates follow-ups from first questions; the text is judged per entry
-        scope_context = "conversation" if conversation else ""
+        # first questions and follow-ups share a partition: a question asked after unrelated
+        # small talk still finds its answer; the conversation is judged per entry
+        scope_context = ""
     else:
         if isinstance(preprocess, str) and preprocess not in PREPROCESSORS:
             raise InvalidRequest(f"unknown preprocess {preprocess!r}; choose one of "
@@ -98,6 +104,7 @@ def chat_request(
     return CacheRequest(
         key_text=key_text, scope=scope, temperature=_temperature(kwargs),
         min_similarity=min_similarity, max_age=max_age, context=conversation,
+        max_tokens=_limit(kwargs),
     )
 
 
@@ -122,5 +129,5 @@ def completion_request(
     scope = Scope(namespace=namespace, model=model, params=params)
     return CacheRequest(
         key_text=prompt, scope=scope, temperature=_temperature(kwargs),
-        min_similarity=min_similarity, max_age=max_age,
+        min_similarity=min_similarity, max_age=max_age, max_tokens=_limit(kwargs),
     )

@@ -20,10 +20,20 @@ class Embedder(ABC):
     name: str
     #: False for embedders whose vectors carry no meaning (hash embedder: exact matches only)
     semantic: bool = True
+    #: names of other embedders whose stored vectors this one can continue
+    compatible: frozenset[str] = frozenset()
 
     @abstractmethod
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Embed a batch: an array of shape ``(len(texts), dimension)``, each row of norm 1."""
+
+    def route(self, text: str) -> str:
+        """Which of the embedder's vector spaces ``text`` goes to; ``""`` for its only one.
+
+        Vectors of different routes are not comparable: the cache keeps each route in its own
+        scope (see :class:`~gistcache.embedders.routed.RoutedEmbedder`).
+        """
+        return ""
 
     def embed_one(self, text: str) -> npt.NDArray[np.float32]:
         """Embed one text: an array of shape ``(dimension,)``."""

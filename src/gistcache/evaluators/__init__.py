@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 from ._base import Evaluator, Verdict
 from .guarding import GuardEvaluator
 from .guards import GUARDS, veto
+from .identifiers import IdentifierEvaluator
 from .judge import JudgeStats, LLMJudgeEvaluator
+from .pair import PairVerifierEvaluator
 from .pipeline import FeedbackEvaluator, Pipeline
 from .threshold import ExactEvaluator, ThresholdEvaluator
 from .verifier import VerifierEvaluator
@@ -21,8 +23,10 @@ __all__ = [
     "ExactEvaluator",
     "FeedbackEvaluator",
     "GuardEvaluator",
+    "IdentifierEvaluator",
     "JudgeStats",
     "LLMJudgeEvaluator",
+    "PairVerifierEvaluator",
     "Pipeline",
     "ThresholdEvaluator",
     "Verdict",
@@ -32,25 +36,23 @@ __all__ = [
 ]
 
 
-#: the embedder whose cosines the shipped verifier was trained on
-VERIFIER_EMBEDDER = "all-MiniLM-L6-v2-int8"
-
-
 def default_evaluator(config: Config, embedder_name: str | None = None) -> Pipeline:
-    """Cosine threshold, the meaning guards, the learned verifier, per-entry feedback bars.
+    """Cosine threshold, identifiers compared exactly, the pair verifier, per-entry feedback bars.
 
-    The verifier is used only with the embedder it was trained on (the default); with another
-    embedder, calibrate the threshold on labelled pairs (``gistcache calibrate``).
+    The pair verifier reads both questions with its own encoder, so it runs with any embedder.
+    ``config.guards`` adds the word-list guards as an extra first pass (off by default).
+    ``embedder_name`` is accepted for callers of the previous signature and not needed.
     """
     from ..config import DEFAULT_THRESHOLD, THRESHOLD_WITHOUT_VERIFIER
 
-    verify = config.verifier and embedder_name == VERIFIER_EMBEDDER
     threshold = config.similarity_threshold
     if threshold is None:
-        threshold = DEFAULT_THRESHOLD if verify else THRESHOLD_WITHOUT_VERIFIER
-    parts: list[Evaluator] = [ThresholdEvaluator(threshold), GuardEvaluator(config.guards)]
-    if verify:
-        parts.append(VerifierEvaluator(threshold=config.verifier_threshold))
+        threshold = DEFAULT_THRESHOLD if config.verifier else THRESHOLD_WITHOUT_VERIFIER
+    parts: list[Evaluator] = [ThresholdEvaluator(threshold), IdentifierEvaluator()]
+    if config.guards:
+        parts.append(GuardEvaluator(config.guards))
+    if config.verifier:
+        parts.append(PairVerifierEvaluator(config.verifier_threshold))
     parts.append(FeedbackEvaluator(threshold, step=config.feedback_step,
                                    max_wrong=config.feedback_max_wrong))
     return Pipeline(parts)

@@ -1,0 +1,139 @@
+"""Follow-ups are judged with their conversation: what the last message refers to must be the same.
+
+A stored entry asked after earlier turns answers a new request only when the turns that matter
+agree. Turn by turn, each side's turns are paired with the other side's:
+
+* **the assistant's last turn** — what "yes please" or "the second one" answers — must have its
+  counterpart on the other side and the pair verifier must find them the same (the same offer,
+  the same options in the same order); it is never skipped;
+* every other turn that carries content must have a counterpart (a turn of the same role whose
+  embedding is close) that the pair verifier finds the same: a changed detail (another product,
+  amount, city, plan) is refused;
+* a turn with no counterpart is tolerated only when it is unrelated to everything on the other
+  side and to the question being asked (small talk, an unrelated earlier question) or when it is
+  chatter ("thanks!", "ok cool"); a related turn with no counterpart is refused.
+
+Only the last ``max_turns`` turns and the first user turn are read, so the cost is bounded for
+conversations of any length; every turn's vector and token states are memoised, and a
+conversation grows by two turns a request, so a lookup embeds about two new turns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .._types import normalize_text
+
+__all__ = ["ConversationMatcher", "Turn", "parse_context"]
+
+Vectors = Callable[[Sequence[str]], Sequence[npt.NDArray[np.float32]]]
+Probabilities = Callable[[str, Sequence[str]], Sequence[float]]
+
+#: the tail of a long turn that the pair verifier reads (offers and questions come last)
+_TAIL_CHARS = 320
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One earlier message of a conversation."""
+
+    role: str
+    text: str
+
+    @property
+    def key(self) -> str:
+        return normalize_text(self.text)
+
+
+def parse_context(context: str) -> list[Turn]:
+    """The turns of a context written as ``role: text`` lines (see ``split_conversation``)."""
+    turns = []
+    for line in context.splitlines():
+        role, sep, text = line.partition(": ")
+        if sep and role in ("user", "assistant", "tool", "function"):
+            turns.append(Turn(role, text))
+        elif turns:  # a continuation of the previous turn
+            turns[-1] = Turn(turns[-1].role, f"{turns[-1].text} {line}")
+        elif line.strip():
+            turns.append(Turn("user", line))
+    return turns
+
+
+def _chatter(turn: Turn) -> bool:
+    """A short turn with no figures: an acknowledgement, a thanks, a pause."""
+    text = turn.text.strip()
+    return len(text) <= 24 and len(text.split()) <= 4 and not any(c.isdigit() for c in text)
+
+
+def _tail(text: str) -> str:
+    return text if len(text) <= _TAIL_CHARS else text[-_TAIL_CHARS:]
+
+
+class ConversationMatcher:
+    """Decides whether two conversations make the same final message mean the same."""
+
+    def __init__(self, vectors: Vectors, probabilities: Probabilities | None, *,
+                 bar: float = 0.5, counterpart: float = 0.8, unrelated: float = 0.5,
+                 max_turns: int = 12) -> None:
+        self.vectors = vectors
+        self.probabilities = probabilities
+        self.bar = bar
+        self.counterpart = counterpart
+        self.unrelated = unrelated
+        self.max_turns = max_turns
+
+    def _window(self, turns: list[Turn]) -> list[Turn]:
+        if len(turns) <= self.max_turns:
+            return turns
+        first_user = next((t for t in turns if t.role == "user"), None)
+        tail = turns[-self.max_turns :]
+        return ([first_user] if first_user is not None and first_user not in tail else []) + tail
+
+    def _same_text(self, a: Turn, b: Turn) -> bool:
+        if a.key == b.key:
+            return True
+        if self.probabilities is None:
+            return False
+        return self.probabilities(_tail(b.text), [_tail(a.text)])[0] >= self.bar
+
+    def same(self, mine: str, theirs: str, question: str) -> tuple[bool, str]:
+        """Whether conversation ``theirs`` (stored) can stand for ``mine`` (new) before
+        ``question``; the reason when not."""
+        if normalize_text(mine) == normalize_text(theirs):
+            return True, ""
+        new, old = self._window(parse_context(mine)), self._window(parse_context(theirs))
+        anchor_new = new[-1] if new and new[-1].role == "assistant" else None
+        anchor_old = old[-1] if old and old[-1].role == "assistant" else None
+        if (anchor_new is None) != (anchor_old is None):
+            return False, "only one conversation ends with an assistant turn"
+        if anchor_new is not None and anchor_old is not None:
+            if not self._same_text(anchor_old, anchor_new):
+                return False, "the assistant's last turn differs"
+            new, old = new[:-1], old[:-1]
+        new = [t for t in new if not _chatter(t)]
+        old = [t for t in old if not _chatter(t)]
+        if not new and not old:
+            return True, ""
+        texts = [t.text for t in new] + [t.text for t in old] + [question]
+        vecs = np.stack(list(self.vectors(texts)))
+        v_new, v_old, v_q = vecs[: len(new)], vecs[len(new) : len(new) + len(old)], vecs[-1]
+        sim = v_new @ v_old.T if len(new) and len(old) else np.zeros((len(new), len(old)))
+        for side, turns, other, mat, vs in (("new", new, old, sim, v_new),
+                                            ("stored", old, new, sim.T, v_old)):
+            for i, turn in enumerate(turns):
+                same_role = [j for j, o in enumerate(other) if o.role == turn.role]
+                best = max(same_role, key=lambda j: mat[i, j], default=None)
+                if best is not None and mat[i, best] >= self.counterpart:
+                    if not self._same_text(other[best], turn):
+                        return False, f"an earlier {turn.role} turn differs in a detail"
+                    continue
+                nearest = float(mat[i].max()) if mat.shape[1] else -1.0
+                if nearest < self.unrelated and float(vs[i] @ v_q) < self.unrelated:
+                    continue  # unrelated history on one side only
+                return False, f"a related {turn.role} turn of the {side} conversation has no " \
+                              "counterpart"
+        return True, ""

@@ -1,0 +1,58 @@
+"""The evaluator that asks the pair verifier whether one answer serves both questions."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from .._errors import ConfigError
+from .._types import CacheRequest, Candidate
+from ._base import ACCEPT, Evaluator, Verdict
+from .pairmodel import PairVerifier
+
+__all__ = ["PairVerifierEvaluator"]
+
+
+class PairVerifierEvaluator(Evaluator):
+    """Accepts a candidate when the pair verifier's P(same answer) reaches ``threshold``.
+
+    The verifier carries its own encoder, so it works with any embedder; it is loaded on first
+    use (a cache that never sees a paraphrase candidate never loads it).
+    """
+
+    requires = frozenset({"key_text"})
+
+    def __init__(self, threshold: float | None = None, *, directory: str | Path | None = None,
+                 verifier: PairVerifier | None = None) -> None:
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise ConfigError(f"verifier_threshold is a probability in [0, 1], got {threshold!r}")
+        self._threshold = threshold
+        self._directory = directory
+        self._verifier = verifier
+        self._lock = threading.Lock()
+
+    @property
+    def verifier(self) -> PairVerifier:
+        """The loaded model (loaded, and its files verified, on first use)."""
+        if self._verifier is None:
+            with self._lock:
+                if self._verifier is None:
+                    self._verifier = PairVerifier(self._directory)
+        return self._verifier
+
+    @property
+    def threshold(self) -> float:
+        """The acceptance bar: the configured one, else the one shipped with the model."""
+        return self._threshold if self._threshold is not None else self.verifier.threshold
+
+    def probability(self, query: str, stored: str) -> float:
+        """P(one answer serves both)."""
+        return self.verifier.probabilities(query, [stored])[0]
+
+    def judge(self, request: CacheRequest, candidate: Candidate) -> Verdict:
+        """Refuse a candidate the verifier finds to be another question."""
+        p = self.probability(request.key_text, candidate.entry.key_text)
+        bar = self.threshold
+        if p >= bar:
+            return ACCEPT
+        return Verdict(False, f"verifier: P(same answer) {p:.2f} < {bar:.2f}")

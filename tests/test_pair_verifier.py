@@ -1,0 +1,131 @@
+"""The shipped pair verifier: verified files, and verdicts on questions it was not trained on."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from gistcache import Cache, Config
+from gistcache._errors import ConfigError
+from gistcache._types import CacheRequest, Candidate, Entry
+from gistcache.evaluators import PairVerifierEvaluator
+from gistcache.evaluators.pairmodel import HEAD_FIELDS, PairHead, PairVerifier, pair_features
+
+DATA = Path(__file__).resolve().parents[1] / "src" / "gistcache" / "data"
+
+
+@pytest.fixture(scope="module")
+def verifier() -> PairVerifier:
+    return PairVerifier()
+
+
+def _p(verifier: PairVerifier, stored: str, asked: str) -> float:
+    return verifier.probabilities(asked, [stored])[0]
+
+
+# The issue's own examples, none of them in the training data.
+SAME = [
+    ("What is the capital of Australia?", "What is the capital of Australia"),
+    ("What is the capital of Australia?", "what is the capital of australia"),
+    ("Who wrote Hamlet?", "who wrote hamlet"),
+    ("What is the tallest mountain in Africa?", "Which mountain is the highest in Africa?"),
+]
+DIFFERENT = [
+    ("How do I make pancakes with eggs?", "How do I make pancakes without eggs?"),
+    ("Convert 30 degrees Celsius to Fahrenheit", "Convert 30 degrees Fahrenheit to Celsius"),
+    ("Summarize ticket PROJ-a3f9c", "Summarize ticket PROJ-b7d2e"),
+    ("도커 컨테이너를 중지하는 명령어는?", "도커 컨테이너를 시작하는 명령어는?"),
+    ("비타민 C가 감기 예방에 효과가 있나요?", "비타민 C가 감기 예방에 효과가 없나요?"),
+]
+
+
+@pytest.mark.parametrize(("stored", "asked"), SAME)
+def test_the_same_question_typed_differently_passes(verifier: PairVerifier, stored: str,
+                                                    asked: str) -> None:
+    assert _p(verifier, stored, asked) >= verifier.threshold
+
+
+@pytest.mark.parametrize(("stored", "asked"), DIFFERENT)
+def test_a_question_that_needs_another_answer_is_refused(verifier: PairVerifier, stored: str,
+                                                         asked: str) -> None:
+    assert _p(verifier, stored, asked) < verifier.threshold
+
+
+def test_probabilities_are_batched_and_memoised(verifier: PairVerifier) -> None:
+    ps = verifier.probabilities("how do I boil an egg", ["How do I boil an egg?",
+                                                         "How do I peel an egg?"])
+    assert len(ps) == 2 and all(0.0 <= p <= 1.0 for p in ps)
+    assert ps == verifier.probabilities("how do I boil an egg",
+                                        ["How do I boil an egg?", "How do I peel an egg?"])
+
+
+def test_features_are_symmetric_in_their_pair_part(verifier: PairVerifier) -> None:
+    a, b = verifier.encoder.encode(["Sell my car fast", "How to buy a car fast"])
+    rows_ab, pair_ab = pair_features(a, b)
+    rows_ba, pair_ba = pair_features(b, a)
+    assert np.allclose(pair_ab, pair_ba)
+    assert rows_ab.shape == rows_ba.shape == (len(a.tokens) + len(b.tokens), 4 * 384 + 1)
+
+
+def _copy_model(tmp_path: Path) -> Path:
+    for name in ("pair-verifier.json", "pair-head.npz", "pair-tokenizer.json"):
+        shutil.copy(DATA / name, tmp_path / name)
+    return tmp_path
+
+
+def test_a_tampered_file_is_refused(tmp_path: Path) -> None:
+    base = _copy_model(tmp_path)
+    with np.load(base / "pair-head.npz") as data:
+        arrays = {k: data[k].copy() for k in HEAD_FIELDS}
+    arrays["bp"] += 1.0
+    np.savez(base / "pair-head.npz", **arrays)
+    with pytest.raises(ConfigError, match="sha256"):
+        PairVerifier(base)
+
+
+def test_a_manifest_of_another_format_is_refused(tmp_path: Path) -> None:
+    base = _copy_model(tmp_path)
+    manifest: dict[str, Any] = json.loads((base / "pair-verifier.json").read_text())
+    (base / "pair-verifier.json").write_text(json.dumps({**manifest, "format": "pickle"}))
+    with pytest.raises(ConfigError, match="manifest"):
+        PairVerifier(base)
+    (base / "pair-verifier.json").write_text("{not json")
+    with pytest.raises(ConfigError, match="cannot read"):
+        PairVerifier(base)
+
+
+def test_a_head_missing_arrays_is_refused(tmp_path: Path) -> None:
+    np.savez(tmp_path / "h.npz", w1=np.zeros((3, 2), dtype=np.float32))
+    with pytest.raises(ConfigError, match="lacks"):
+        PairHead.load(tmp_path / "h.npz")
+
+
+def test_the_evaluator_reports_its_probability_and_honours_its_bar(verifier: PairVerifier
+                                                                   ) -> None:
+    entry = Entry(id=1, scope_key="s", exact_key="e", key_text="How do I sell my car?",
+                  answer="x")
+    refused = PairVerifierEvaluator(verifier=verifier).judge(
+        CacheRequest("How do I buy a car?"), Candidate(entry, 0.9))
+    assert not refused.accepted and "verifier: P(same answer)" in refused.reason
+    assert PairVerifierEvaluator(0.0, verifier=verifier).judge(
+        CacheRequest("How do I buy a car?"), Candidate(entry, 0.9)).accepted
+    with pytest.raises(ConfigError):
+        PairVerifierEvaluator(1.5)
+
+
+def test_the_default_cache_serves_a_variant_and_refuses_a_flip() -> None:
+    cache = Cache(Config(data_dir=":memory:"), background=False)
+    try:
+        cache.put("Which foods are safe for dogs to eat?", "Carrots, apples (no seeds), ...")
+        assert cache.get("which foods are safe for dogs to eat") is not None
+        assert cache.get("Which foods are not safe for dogs to eat?") is None
+        cache.put("서울에서 부산까지 KTX로 얼마나 걸려요?", "약 2시간 30분")
+        assert cache.get("서울에서 부산까지 KTX로 얼마나 걸려요") is not None
+        assert cache.get("서울에서 부산까지 KTX 요금이 얼마예요?") is None
+    finally:
+        cache.close()
