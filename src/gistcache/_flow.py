@@ -1,0 +1,508 @@
+"""The one request flow every front end calls: look up; on a hit replay the stored answer (as a
+stream if asked); on a miss call the upstream, pass a stream through while accumulating it,
+store the answer on a normal end; coalesce identical concurrent misses of one caller.
+
+    flow = Flow(cache, CHAT, request, model=..., body=..., caller=caller_id(key))
+    served = flow.call(upstream, build)            # plain, sync   (acall: async)
+    served = flow.stream(upstream, build_events)   # streamed      (astream: async)
+
+A front end supplies only its transport: ``upstream()`` makes its own call (raising its own
+errors), ``build`` turns a replayed response (plain data) into its type, ``read`` turns its
+upstream response into plain data. Everything else (lookup, replay, accumulation, the store
+decision, coalescing, fault handling) happens here, once, for the SDK adapters, the GPTCache
+adapter and the proxy server alike.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Generator,
+    Iterator,
+    Mapping,
+)
+from dataclasses import dataclass
+from types import TracebackType
+from typing import Any, Generic, TypeVar
+
+from ._cache import Answer, Cache
+from ._endpoints import Accumulator, Endpoint
+from ._types import CacheRequest, Entry, HitKind, Lookup
+
+__all__ = [
+    "DATA_ERRORS",
+    "UNUSABLE",
+    "AsyncRecordingStream",
+    "AsyncReplayStream",
+    "Flow",
+    "Policy",
+    "Recorder",
+    "RecordingStream",
+    "ReplayStream",
+    "Served",
+    "plain_data",
+]
+
+log = logging.getLogger("gistcache")
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: what stored or upstream data that is not in the expected shape raises (pydantic's
+#: ValidationError is a ValueError): such data is a fault, never a crash of the caller's call
+DATA_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
+
+#: how a call whose stored answer could not be replayed is reported (it went upstream)
+UNUSABLE = Lookup(HitKind.MISS, reason="stored answer unusable")
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The caller's controls: look up at all, store the answer, and for how long."""
+
+    lookup: bool = True
+    store: bool = True
+    ttl: float | None = None
+
+
+@dataclass(frozen=True)
+class Served(Generic[T]):
+    """What a flow answered with, how it was looked up, and where the answer came from."""
+
+    value: T
+    lookup: Lookup
+    #: "cache" (a stored answer), "shared" (a coalesced call's answer), "upstream" (own call)
+    origin: str
+
+
+def plain_data(obj: Any) -> Any:
+    """An SDK object (pydantic) or plain data, as plain data."""
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(exclude_unset=False, exclude_none=True)
+    return obj
+
+
+def _with_model(answer: Answer, model: object) -> Answer:
+    # Keep the model name the upstream answered with (e.g. a dated snapshot) for replays.
+    if not isinstance(model, str) or not model or answer.payload is None:
+        return answer
+    return Answer(answer.text, {**answer.payload, "model": model}, answer.prompt_tokens,
+                  answer.completion_tokens, answer.cacheable)
+
+
+def _model_of(source: Entry | Answer, requested: str) -> str:
+    stored = (source.payload or {}).get("model")
+    return stored if isinstance(stored, str) and stored else requested
+
+
+class Flow:
+    """One request of one endpoint through one cache (``request`` None: not cacheable)."""
+
+    def __init__(
+        self,
+        cache: Cache,
+        endpoint: Endpoint,
+        request: CacheRequest | None,
+        *,
+        model: str,
+        body: Mapping[str, Any],
+        caller: str = "",
+        policy: Policy = Policy(),
+        chunk_chars: int = 16,
+        bypass: str = "request not cacheable",
+    ) -> None:
+        self.cache = cache
+        self.endpoint = endpoint
+        self.request = request
+        self.model = model
+        self.body = body
+        self.caller = caller
+        self.policy = policy
+        self.chunk_chars = chunk_chars
+        self.bypass = bypass
+
+    # -- lookups --------------------------------------------------------------------------
+
+    def _skip(self) -> Lookup | None:
+        if self.request is None:
+            self.cache.metrics.count("uncacheable")
+            return Lookup(HitKind.BYPASS, reason=self.bypass)
+        if not self.policy.lookup:
+            return Lookup(HitKind.BYPASS, reason="lookup skipped")
+        return None
+
+    def lookup(self) -> Lookup:
+        """The lookup of this request (a bypass when it is not cacheable or skipped)."""
+        skip = self._skip()
+        if skip is not None or self.request is None:
+            return skip or Lookup(HitKind.BYPASS)
+        return self.cache.lookup(self.request)
+
+    async def alookup(self) -> Lookup:
+        """Async :meth:`lookup`."""
+        skip = self._skip()
+        if skip is not None or self.request is None:
+            return skip or Lookup(HitKind.BYPASS)
+        return await self.cache.alookup(self.request)
+
+    # -- answers and replays --------------------------------------------------------------
+
+    def answer_of(self, data: Any) -> Answer:
+        """The storable answer of an upstream response (not cacheable if unreadable)."""
+        try:
+            answer = self.endpoint.answer(data)
+            model = data.get("model") if isinstance(data, Mapping) else None
+        except DATA_ERRORS as exc:
+            log.warning("cannot read the upstream %s response, not caching it: %s",
+                        self.endpoint.name, exc)
+            self.cache.metrics.fault("answer")
+            return Answer("", cacheable=False)
+        return _with_model(answer, model)
+
+    def _unusable(self, source: Entry | Answer, exc: Exception) -> None:
+        where = f"entry {source.id}" if isinstance(source, Entry) else "a shared answer"
+        log.warning("stored answer (%s) cannot be replayed, calling upstream: %s", where, exc)
+        self.cache.metrics.fault("replay")
+
+    def respond(self, source: Entry | Answer, build: Callable[[dict[str, Any]], T]) -> T | None:
+        """A stored (or shared) answer as the front end's response; None if unusable."""
+        try:
+            return build(self.endpoint.respond(source, _model_of(source, self.model)))
+        except DATA_ERRORS as exc:
+            self._unusable(source, exc)
+            return None
+
+    def replay(self, source: Entry | Answer, build: Callable[[list[dict[str, Any]]], T]
+               ) -> T | None:
+        """A stored answer as the front end's stream of events; None if unusable."""
+        try:
+            events = list(self.endpoint.events(source, _model_of(source, self.model), self.body,
+                                               self.chunk_chars))
+            return build(events)
+        except DATA_ERRORS as exc:
+            self._unusable(source, exc)
+            return None
+
+    # -- plain calls ----------------------------------------------------------------------
+
+    def call(
+        self,
+        upstream: Callable[[], R],
+        build: Callable[[dict[str, Any]], T],
+        *,
+        read: Callable[[R], Any] = plain_data,
+        looked: Lookup | None = None,
+    ) -> Served[R | T]:
+        """Answer a plain request: from the cache, a coalesced call, or ``upstream()``."""
+        look = looked if looked is not None else self.lookup()
+        if self.request is None:
+            return Served(upstream(), look, "upstream")
+        if look.hit and look.entry is not None:
+            built = self.respond(look.entry, build)
+            if built is not None:
+                return Served(built, look, "cache")
+            look = UNUSABLE
+        own: list[R] = []
+
+        def ask() -> Answer:
+            response = upstream()
+            own.append(response)
+            return self.answer_of(read(response))
+
+        answer, got = self.cache.get_or_call(
+            self.request, ask, lookup=False, store=self.policy.store, ttl=self.policy.ttl,
+            caller=self.caller)
+        if own:
+            return Served(own[0], look, "upstream")
+        shared = self.respond(answer, build)
+        if shared is not None:
+            return Served(shared, got, "shared")
+        return Served(upstream(), UNUSABLE, "upstream")
+
+    async def acall(
+        self,
+        upstream: Callable[[], Awaitable[R]],
+        build: Callable[[dict[str, Any]], T],
+        *,
+        read: Callable[[R], Any] = plain_data,
+        looked: Lookup | None = None,
+    ) -> Served[R | T]:
+        """Async :meth:`call` (embedding and database work run off the event loop)."""
+        look = looked if looked is not None else await self.alookup()
+        if self.request is None:
+            return Served(await upstream(), look, "upstream")
+        if look.hit and look.entry is not None:
+            built = self.respond(look.entry, build)
+            if built is not None:
+                return Served(built, look, "cache")
+            look = UNUSABLE
+        own: list[R] = []
+
+        async def ask() -> Answer:
+            response = await upstream()
+            own.append(response)
+            return self.answer_of(read(response))
+
+        answer, got = await self.cache.aget_or_call(
+            self.request, ask, lookup=False, store=self.policy.store, ttl=self.policy.ttl,
+            caller=self.caller)
+        if own:
+            return Served(own[0], look, "upstream")
+        shared = self.respond(answer, build)
+        if shared is not None:
+            return Served(shared, got, "shared")
+        return Served(await upstream(), UNUSABLE, "upstream")
+
+    # -- streams --------------------------------------------------------------------------
+
+    def stream(
+        self,
+        upstream: Callable[[], R],
+        build: Callable[[list[dict[str, Any]]], T],
+        *,
+        looked: Lookup | None = None,
+    ) -> Served[R | T]:
+        """A streamed request: a hit replayed (built by ``build``), or the upstream's stream
+        (origin "upstream") for the front end to pass through a :meth:`recorder`."""
+        look = looked if looked is not None else self.lookup()
+        if look.hit and look.entry is not None:
+            replayed = self.replay(look.entry, build)
+            if replayed is not None:
+                return Served(replayed, look, "cache")
+            look = UNUSABLE
+        return Served(upstream(), look, "upstream")
+
+    async def astream(
+        self,
+        upstream: Callable[[], Awaitable[R]],
+        build: Callable[[list[dict[str, Any]]], T],
+        *,
+        looked: Lookup | None = None,
+    ) -> Served[R | T]:
+        """Async :meth:`stream`."""
+        look = looked if looked is not None else await self.alookup()
+        if look.hit and look.entry is not None:
+            replayed = self.replay(look.entry, build)
+            if replayed is not None:
+                return Served(replayed, look, "cache")
+            look = UNUSABLE
+        return Served(await upstream(), look, "upstream")
+
+    def recorder(self) -> Recorder:
+        """An accumulator for this request's streamed miss that stores it on a normal end."""
+        return Recorder(self)
+
+
+class Recorder:
+    """Accumulates a streamed answer; stores it once, only if the stream ended normally.
+
+    A chunk that cannot be read marks the answer unstorable (the caller still gets every chunk).
+    """
+
+    def __init__(self, flow: Flow) -> None:
+        self.flow = flow
+        self.acc: Accumulator = flow.endpoint.accumulator()
+        self.broken = False
+        self.finished = False
+        self._model: object = None
+
+    def add(self, event: Any) -> None:
+        """Fold one event (an SDK object or plain data) in."""
+        if self.broken:
+            return
+        try:
+            data = plain_data(event)
+            self._model = data.get("model") or self._model
+            self.acc.add(data)
+        except DATA_ERRORS as exc:
+            log.warning("cannot fold a streamed event, the answer will not be cached: %s", exc)
+            self.flow.cache.metrics.fault("stream")
+            self.broken = True
+
+    @property
+    def complete(self) -> bool:
+        """True when the accumulated events make a whole answer."""
+        return not self.broken and self.acc.complete
+
+    def _storable(self) -> Answer | None:
+        flow = self.flow
+        if self.finished or self.broken or flow.request is None or not flow.policy.store:
+            return None
+        self.finished = True
+        answer = self.acc.answer()
+        return _with_model(answer, self._model) if answer.cacheable else None
+
+    def finish(self) -> None:
+        """The stream ended normally: store its answer (once) if it may be stored."""
+        answer = self._storable()
+        if answer is not None and self.flow.request is not None:
+            self.flow.cache.store_answer(self.flow.request, answer, ttl=self.flow.policy.ttl)
+
+    async def afinish(self) -> None:
+        """Async :meth:`finish`."""
+        answer = self._storable()
+        if answer is not None and self.flow.request is not None:
+            await self.flow.cache.astore_answer(self.flow.request, answer,
+                                                ttl=self.flow.policy.ttl)
+
+
+# -- stream objects for the SDK adapters --------------------------------------------------------
+
+
+class ReplayStream:
+    """A cache hit as a ``Stream``-like iterator of SDK events."""
+
+    def __init__(self, events: list[Any]) -> None:
+        self._events = iter(events)
+        self._closed = False
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        if self._closed:
+            raise StopIteration
+        return next(self._events)
+
+    def close(self) -> None:
+        """Stop the replay."""
+        self._closed = True
+
+    def __enter__(self) -> ReplayStream:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+
+class RecordingStream:
+    """An SDK stream passed through event by event; stored only if it ends normally."""
+
+    def __init__(self, upstream: Any, recorder: Recorder,
+                 convert: Callable[[Any], Any] | None = None) -> None:
+        self._upstream = upstream
+        self._recorder = recorder
+        self._convert = convert
+        self._gen = self._run()
+
+    def _run(self) -> Generator[Any, None, None]:
+        for event in self._upstream:
+            self._recorder.add(event)
+            yield self._convert(event) if self._convert is not None else event
+        # Reached only when the upstream ended normally: not on close(), break or an error.
+        self._recorder.finish()
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._gen)
+
+    def close(self) -> None:
+        """Stop reading and release the upstream connection; nothing is stored."""
+        self._gen.close()
+        close = getattr(self._upstream, "close", None)
+        if callable(close):
+            close()
+
+    def __enter__(self) -> RecordingStream:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __getattr__(self, name: str) -> Any:
+        # the rest of the SDK stream (``response``, ...) as it is
+        if name == "_upstream":  # not set yet (a half-built object): no recursion
+            raise AttributeError(name)
+        return getattr(self._upstream, name)
+
+
+class AsyncReplayStream:
+    """A cache hit as an ``AsyncStream``-like iterator of SDK events."""
+
+    def __init__(self, events: list[Any]) -> None:
+        self._events = iter(events)
+        self._closed = False
+
+    def __aiter__(self) -> AsyncReplayStream:
+        return self
+
+    async def __anext__(self) -> Any:
+        if self._closed:
+            raise StopAsyncIteration
+        try:
+            return next(self._events)
+        except StopIteration:
+            raise StopAsyncIteration from None
+
+    async def close(self) -> None:
+        """Stop the replay."""
+        self._closed = True
+
+    async def aclose(self) -> None:
+        """Alias of :meth:`close`, as on the SDK's ``AsyncStream``."""
+        await self.close()
+
+    async def __aenter__(self) -> AsyncReplayStream:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.close()
+
+
+class AsyncRecordingStream:
+    """An SDK async stream passed through; stored only if it ends normally."""
+
+    def __init__(self, upstream: Any, recorder: Recorder,
+                 convert: Callable[[Any], Any] | None = None,
+                 on_close: Callable[[], Awaitable[object]] | None = None) -> None:
+        self._upstream = upstream
+        self._recorder = recorder
+        self._convert = convert
+        self._on_close = on_close
+        self._gen = self._run()
+
+    async def _run(self) -> AsyncGenerator[Any, None]:
+        async for event in self._upstream:
+            self._recorder.add(event)
+            yield self._convert(event) if self._convert is not None else event
+        await self._recorder.afinish()  # only after a normal end, as in the sync stream
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self
+
+    async def __anext__(self) -> Any:
+        return await self._gen.__anext__()
+
+    async def close(self) -> None:
+        """Stop reading and release the upstream connection; nothing is stored."""
+        await self._gen.aclose()
+        close = getattr(self._upstream, "close", None)
+        if callable(close):
+            await close()
+        if self._on_close is not None:
+            await self._on_close()
+
+    async def aclose(self) -> None:
+        """Alias of :meth:`close`, as on the SDK's ``AsyncStream``."""
+        await self.close()
+
+    async def __aenter__(self) -> AsyncRecordingStream:
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        await self.close()
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "_upstream":
+            raise AttributeError(name)
+        return getattr(self._upstream, name)
