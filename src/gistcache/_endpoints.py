@@ -100,6 +100,8 @@ class Endpoint:
     name: str
     #: the path under the API root, as the proxy serves it
     path: str
+    #: what the endpoint is, for people (OpenAPI summaries, logs)
+    title: str
     #: body + options -> the cache request (raises InvalidRequest when it cannot be keyed)
     key_of: Callable[[Mapping[str, Any], KeyOptions], CacheRequest]
     #: structural checks whose failure is the caller's error (raises :class:`BadBody`)
@@ -210,10 +212,10 @@ def _chat_respond(source: Entry | Answer, model: str) -> dict[str, Any]:
 
 
 CHAT = Endpoint(
-    "chat", "/v1/chat/completions", _chat_key, _check_chat, _wire.answer_from_chat,
-    _chat_respond, _chat_events, lambda: _wire.StreamAccumulator("chat"))
+    "chat", "/v1/chat/completions", "Chat completion", _chat_key, _check_chat,
+    _wire.answer_from_chat, _chat_respond, _chat_events, lambda: _wire.StreamAccumulator("chat"))
 COMPLETION = Endpoint(
-    "completion", "/v1/completions", _completion_key, _check_completion,
+    "completion", "/v1/completions", "Legacy completion", _completion_key, _check_completion,
     _wire.answer_from_completion, _wire.completion, _completion_events,
     lambda: _wire.StreamAccumulator("completion"))
 

@@ -15,6 +15,7 @@ adapter and the proxy server alike.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import (
     AsyncGenerator,
@@ -43,6 +44,7 @@ __all__ = [
     "Recorder",
     "RecordingStream",
     "ReplayStream",
+    "SSEDecoder",
     "Served",
     "plain_data",
 ]
@@ -151,9 +153,10 @@ class Flow:
 
     # -- answers and replays --------------------------------------------------------------
 
-    def answer_of(self, data: Any) -> Answer:
+    def answer_of(self, response: R, read: Callable[[R], Any] = plain_data) -> Answer:
         """The storable answer of an upstream response (not cacheable if unreadable)."""
         try:
+            data = read(response)
             answer = self.endpoint.answer(data)
             model = data.get("model") if isinstance(data, Mapping) else None
         except DATA_ERRORS as exc:
@@ -211,7 +214,7 @@ class Flow:
         def ask() -> Answer:
             response = upstream()
             own.append(response)
-            return self.answer_of(read(response))
+            return self.answer_of(response, read)
 
         answer, got = self.cache.get_or_call(
             self.request, ask, lookup=False, store=self.policy.store, ttl=self.policy.ttl,
@@ -245,7 +248,7 @@ class Flow:
         async def ask() -> Answer:
             response = await upstream()
             own.append(response)
-            return self.answer_of(read(response))
+            return self.answer_of(response, read)
 
         answer, got = await self.cache.aget_or_call(
             self.request, ask, lookup=False, store=self.policy.store, ttl=self.policy.ttl,
@@ -310,6 +313,10 @@ class Recorder:
         self.finished = False
         self._model: object = None
 
+    def spoil(self) -> None:
+        """Mark the answer unstorable (the stream carried an error or unreadable data)."""
+        self.broken = True
+
     def add(self, event: Any) -> None:
         """Fold one event (an SDK object or plain data) in."""
         if self.broken:
@@ -348,6 +355,52 @@ class Recorder:
         if answer is not None and self.flow.request is not None:
             await self.flow.cache.astore_answer(self.flow.request, answer,
                                                 ttl=self.flow.policy.ttl)
+
+
+class SSEDecoder:
+    """Reads server-sent-event bytes, split anywhere, into events (dicts).
+
+    ``done`` is set by a ``[DONE]`` data line; ``failed`` by data that is not a JSON object or
+    by an error event (such a stream is relayed, never stored).
+    """
+
+    def __init__(self) -> None:
+        self.done = False
+        self.failed = False
+        self._buffer = b""
+        self._data: list[bytes] = []
+
+    def feed(self, data: bytes) -> list[dict[str, Any]]:
+        """The events completed by these bytes."""
+        self._buffer += data
+        *lines, self._buffer = self._buffer.split(b"\n")
+        out: list[dict[str, Any]] = []
+        for line in lines:
+            line = line.rstrip(b"\r")
+            if not line:
+                event = self._dispatch()
+                if event is not None:
+                    out.append(event)
+            elif line.startswith(b"data:"):
+                self._data.append(line[5:].lstrip(b" "))
+        return out
+
+    def _dispatch(self) -> dict[str, Any] | None:
+        if not self._data:
+            return None
+        payload, self._data = b"\n".join(self._data), []
+        if payload.strip() == b"[DONE]":
+            self.done = True
+            return None
+        try:
+            event = json.loads(payload)
+        except ValueError:
+            self.failed = True
+            return None
+        if not isinstance(event, dict) or event.get("error") or event.get("type") == "error":
+            self.failed = True
+            return None
+        return event
 
 
 # -- stream objects for the SDK adapters --------------------------------------------------------
