@@ -18,25 +18,18 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ..._cache import Answer
-from ..._cache import Cache as NativeCache
+from ..._coalesce import caller_id
+from ..._endpoints import CHAT, COMPLETION, Endpoint, upstream_id, with_upstream
 from ..._errors import InvalidRequest, require
-from ..._types import CacheRequest, Entry
-from ..._wire import (
-    StreamAccumulator,
-    answer_from_chat,
-    answer_from_completion,
-    chat_chunks,
-    chat_completion,
-    completion,
-    completion_chunks,
-)
+from ..._flow import AsyncRecordingStream, Flow, Policy, RecordingStream
+from ..._types import CacheRequest
 from ...media import AudioCache, AudioFile, ImageCache, image_request
 from ..core import Cache, cache
 
@@ -51,6 +44,8 @@ api_base: str | None = None
 
 #: the key a cached answer carries, as GPTCache's did
 HIT_KEY = "gptcache"
+#: the upstream when neither ``api_base`` nor ``OPENAI_BASE_URL`` names one
+_OPENAI = "https://api.openai.com/v1"
 
 
 @dataclass
@@ -136,141 +131,94 @@ def _hit(data: dict[str, Any]) -> dict[str, Any]:
 # -- chat and completions ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Kind:
-    """What differs between chat completions and legacy completions."""
+def _resource(endpoint: Endpoint, client: Any) -> Any:
+    return client.chat.completions if endpoint is CHAT else client.completions
 
-    name: str
-    answer: Callable[[Any], Answer]
-    response: Callable[[Entry | Answer, str], dict[str, Any]]
-    chunks: Callable[[Entry | Answer, str], Iterator[dict[str, Any]]]
-    resource: Callable[[Any], Any]
 
-    def request(self, call: _Call, kwargs: Mapping[str, Any]) -> CacheRequest | None:
-        """The cache request, or None when this call is not to be cached."""
-        if not call.enabled(kwargs):
-            return None
+def _flow(endpoint: Endpoint, call: _Call, kwargs: Mapping[str, Any]) -> Flow:
+    """The flow of one call; its request is None when this call is not to be cached."""
+    request: CacheRequest | None = None
+    if call.enabled(kwargs):
         try:
-            if self.name == "chat":
-                return call.cache.chat_request(kwargs, call.context)
-            return call.cache.completion_request(kwargs, call.context)
+            request = (call.cache.chat_request(kwargs, call.context) if endpoint is CHAT
+                       else call.cache.completion_request(kwargs, call.context))
         except InvalidRequest as exc:
             # Not something the cache can key; the upstream judges whether it is valid.
             log.debug("request not cached: %s", exc)
-            call.cache.native.metrics.count("uncacheable")
-            return None
-
-
-_CHAT = _Kind("chat", answer_from_chat, chat_completion, chat_chunks,
-              lambda c: c.chat.completions)
-_COMPLETION = _Kind("completion", answer_from_completion, completion, completion_chunks,
-                    lambda c: c.completions)
-
-
-def _create(kind: _Kind, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-    if args:
-        raise TypeError(f"{kind.name} create() takes keyword arguments only")
-    call = _Call.take(kwargs)
-    native = call.cache.native
-    request = kind.request(call, kwargs)
-    model = str(kwargs.get("model", ""))
-    if kwargs.get("stream"):
-        if request is not None and not call.skip:
-            look = native.lookup(request)
-            if look.hit and look.entry is not None:
-                return (_hit(c) for c in kind.chunks(look.entry, model))
-        stream = kind.resource(_client(call)).create(**kwargs)
-        return _relay(kind, stream, native, request)
-    if request is None:
-        return _plain(kind.resource(_client(call)).create(**kwargs))
-    upstream: list[Any] = []
-
-    def ask() -> Answer:
-        data = _plain(kind.resource(_client(call)).create(**kwargs))
-        upstream.append(data)
-        return kind.answer(data)
-
-    answer, look = native.get_or_call(request, ask, lookup=not call.skip)
-    if upstream:
-        return upstream[0]
-    return _hit(kind.response(look.entry if look.entry is not None else answer, model))
-
-
-def _relay(kind: _Kind, stream: Any, native: NativeCache, request: CacheRequest | None
-           ) -> Iterator[dict[str, Any]]:
-    """Pass the upstream's chunks on; store the answer only if the stream finished."""
-    acc = StreamAccumulator(kind.name)
-    try:
-        for chunk in stream:
-            data = _plain(chunk)
-            acc.add(data)
-            yield data
-    finally:
-        close = getattr(stream, "close", None)
-        if callable(close):
-            close()
     if request is not None:
-        answer = acc.answer()
-        if answer.cacheable:
-            native.store_answer(request, answer)
+        base = call.base or os.environ.get("OPENAI_BASE_URL") or _OPENAI
+        request = with_upstream(request, upstream_id(base))
+    return Flow(call.cache.native, endpoint, request, model=str(kwargs.get("model", "")),
+                body=kwargs, caller=caller_id(call.key or os.environ.get("OPENAI_API_KEY")),
+                policy=Policy(lookup=not call.skip))
 
 
-async def _acreate(kind: _Kind, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def _hits(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [_hit(e) for e in events]
+
+
+def _create(endpoint: Endpoint, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if args:
-        raise TypeError(f"{kind.name} acreate() takes keyword arguments only")
+        raise TypeError(f"{endpoint.name} create() takes keyword arguments only")
     call = _Call.take(kwargs)
-    native = call.cache.native
-    request = kind.request(call, kwargs)
-    model = str(kwargs.get("model", ""))
+    flow = _flow(endpoint, call, kwargs)
+
+    def upstream() -> Any:
+        response = _resource(endpoint, _client(call)).create(**kwargs)
+        return response if kwargs.get("stream") else _plain(response)
+
     if kwargs.get("stream"):
-        if request is not None and not call.skip:
-            look = await native.alookup(request)
-            if look.hit and look.entry is not None:
-                return _replay(kind.chunks(look.entry, model))
+        served = flow.stream(upstream, _hits)
+        if served.origin == "cache":
+            return iter(served.value)
+        return _relay(RecordingStream(served.value, flow.recorder(), convert=_plain))
+    return flow.call(upstream, _hit, read=lambda data: data).value
+
+
+def _relay(stream: RecordingStream) -> Iterator[dict[str, Any]]:
+    """Pass the upstream's chunks on (stored only if the stream finished), then close it."""
+    with stream:
+        yield from stream
+
+
+async def _acreate(endpoint: Endpoint, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    if args:
+        raise TypeError(f"{endpoint.name} acreate() takes keyword arguments only")
+    call = _Call.take(kwargs)
+    flow = _flow(endpoint, call, kwargs)
+    if kwargs.get("stream"):
         client = _async_client(call)
-        try:
-            stream = await kind.resource(client).create(**kwargs)
-        except BaseException:
+
+        async def open_stream() -> Any:
+            try:
+                return await _resource(endpoint, client).create(**kwargs)
+            except BaseException:
+                await client.close()
+                raise
+
+        served = await flow.astream(open_stream, _hits)
+        if served.origin == "cache":
             await client.close()
-            raise
-        return _arelay(kind, client, stream, native, request)
+            return _replay(served.value)
+        return _arelay(AsyncRecordingStream(served.value, flow.recorder(), convert=_plain,
+                                            on_close=client.close))
 
-    async def ask() -> Answer:
+    async def upstream() -> Any:
         async with _async_client(call) as client:
-            data = _plain(await kind.resource(client).create(**kwargs))
-        upstream.append(data)
-        return kind.answer(data)
+            return _plain(await _resource(endpoint, client).create(**kwargs))
 
-    upstream: list[Any] = []
-    if request is None:
-        await ask()
-        return upstream[0]
-    answer, look = await native.aget_or_call(request, ask, lookup=not call.skip)
-    if upstream:
-        return upstream[0]
-    return _hit(kind.response(look.entry if look.entry is not None else answer, model))
+    return (await flow.acall(upstream, _hit, read=lambda data: data)).value
 
 
-async def _replay(chunks: Iterator[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
+async def _replay(chunks: list[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
     for chunk in chunks:
-        yield _hit(chunk)
+        yield chunk
 
 
-async def _arelay(kind: _Kind, client: Any, stream: Any, native: NativeCache,
-                  request: CacheRequest | None) -> AsyncIterator[dict[str, Any]]:
-    acc = StreamAccumulator(kind.name)
-    try:
+async def _arelay(stream: AsyncRecordingStream) -> AsyncIterator[dict[str, Any]]:
+    async with stream:
         async for chunk in stream:
-            data = _plain(chunk)
-            acc.add(data)
-            yield data
-    finally:
-        await stream.close()
-        await client.close()
-    if request is not None:
-        answer = acc.answer()
-        if answer.cacheable:
-            await native.astore_answer(request, answer)
+            yield chunk
 
 
 class ChatCompletion:
@@ -279,12 +227,12 @@ class ChatCompletion:
     @classmethod
     def create(cls, *args: Any, **kwargs: Any) -> Any:
         """A ``chat.completion`` dict, or an iterator of chunk dicts when ``stream=True``."""
-        return _create(_CHAT, args, kwargs)
+        return _create(CHAT, args, kwargs)
 
     @classmethod
     async def acreate(cls, *args: Any, **kwargs: Any) -> Any:
         """Async :meth:`create`; with ``stream=True`` an async iterator of chunk dicts."""
-        return await _acreate(_CHAT, args, kwargs)
+        return await _acreate(CHAT, args, kwargs)
 
 
 class Completion:
@@ -293,12 +241,12 @@ class Completion:
     @classmethod
     def create(cls, *args: Any, **kwargs: Any) -> Any:
         """A ``text_completion`` dict, or an iterator of chunk dicts when ``stream=True``."""
-        return _create(_COMPLETION, args, kwargs)
+        return _create(COMPLETION, args, kwargs)
 
     @classmethod
     async def acreate(cls, *args: Any, **kwargs: Any) -> Any:
         """Async :meth:`create`."""
-        return await _acreate(_COMPLETION, args, kwargs)
+        return await _acreate(COMPLETION, args, kwargs)
 
 
 # -- images and audio ---------------------------------------------------------------------------
