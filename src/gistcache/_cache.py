@@ -71,6 +71,10 @@ class Answer:
 _COALESCED = Lookup(HitKind.EXACT, None, 1.0, reason="coalesced")
 
 
+#: how an answer is stored: (request, answer, ttl) -> anything
+Keep = Callable[[CacheRequest, "Answer", "float | None"], object]
+
+
 def _shareable(answer: Answer | None) -> Answer | None:
     """What followers of a coalesced call may be given: only a storable answer."""
     return answer if answer is not None and answer.cacheable else None
@@ -581,8 +585,10 @@ class Cache:
         store: bool = True,
         ttl: float | None = None,
         caller: str = "",
+        keep: Keep | None = None,
     ) -> tuple[Answer, Lookup]:
-        """The answer from the cache, or from ``call()`` (stored afterwards).
+        """The answer from the cache, or from ``call()`` (stored afterwards, by ``keep`` when
+        given instead of :meth:`store_answer`).
 
         Identical requests of one ``caller`` (see :func:`caller_id`) in flight at once make one
         call; the others wait for it and share its answer if it is storable. When that call
@@ -599,22 +605,25 @@ class Cache:
             if shared is not None:
                 self.metrics.count("coalesced")
                 return shared, _COALESCED
-            return self._call_and_store(request, call, store, ttl), result
+            return self._call_and_store(request, call, store, ttl, keep), result
         answer: Answer | None = None
         try:
-            answer = self._call_and_store(request, call, store, ttl)
+            answer = self._call_and_store(request, call, store, ttl, keep)
         finally:
             self.inflight.release(key, future, _shareable(answer))
         return answer, result
 
     def _call_and_store(self, request: CacheRequest, call: Callable[[], Answer | str],
-                        store: bool, ttl: float | None) -> Answer:
+                        store: bool, ttl: float | None, keep: Keep | None) -> Answer:
         got = call()
         answer = Answer(got) if isinstance(got, str) else got
         if store and answer.cacheable:
             # stored before followers are released: the next identical request is a hit
-            self.store_answer(request, answer, ttl=ttl)
+            (keep or self._keep)(request, answer, ttl)
         return answer
+
+    def _keep(self, request: CacheRequest, answer: Answer, ttl: float | None) -> None:
+        self.store_answer(request, answer, ttl=ttl)
 
     async def aget_or_call(
         self,
@@ -625,6 +634,7 @@ class Cache:
         store: bool = True,
         ttl: float | None = None,
         caller: str = "",
+        keep: Keep | None = None,
     ) -> tuple[Answer, Lookup]:
         """Async :meth:`get_or_call`: embedding and database work run off the event loop."""
         result = await self.alookup(request) if lookup else Lookup(HitKind.BYPASS,
@@ -638,21 +648,21 @@ class Cache:
             if shared is not None:
                 self.metrics.count("coalesced")
                 return shared, _COALESCED
-            return await self._acall_and_store(request, call, store, ttl), result
+            return await self._acall_and_store(request, call, store, ttl, keep), result
         answer: Answer | None = None
         try:
-            answer = await self._acall_and_store(request, call, store, ttl)
+            answer = await self._acall_and_store(request, call, store, ttl, keep)
         finally:
             self.inflight.arelease(key, future, _shareable(answer))
         return answer, result
 
     async def _acall_and_store(self, request: CacheRequest,
                                call: Callable[[], Awaitable[Answer | str]], store: bool,
-                               ttl: float | None) -> Answer:
+                               ttl: float | None, keep: Keep | None) -> Answer:
         got = await call()
         answer = Answer(got) if isinstance(got, str) else got
         if store and answer.cacheable:
-            await asyncio.to_thread(self.store_answer, request, answer, ttl=ttl)
+            await asyncio.to_thread(keep or self._keep, request, answer, ttl)
         return answer
 
     @staticmethod

@@ -20,15 +20,20 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 from . import _wire
-from ._cache import Answer
+from ._cache import Answer, Cache
 from ._errors import InvalidRequest
 from ._types import CacheRequest, Entry
+from .media import audio_request, image_request
 from .requests import chat_request, completion_request
 
 __all__ = [
     "CHAT",
     "COMPLETION",
     "ENDPOINTS",
+    "IMAGES",
+    "MEDIA",
+    "TRANSCRIPTIONS",
+    "TRANSLATIONS",
     "Accumulator",
     "BadBody",
     "Endpoint",
@@ -116,6 +121,10 @@ class Endpoint:
     accumulator: Callable[[], Accumulator]
     #: the data line that ends a stream (OpenAI's ``[DONE]``), None for typed event streams
     done_marker: bytes | None = b"[DONE]"
+    #: how an answer is stored, when not as the entry itself (images keep their bytes apart):
+    #: (cache, request, body, answer, ttl) -> anything
+    keep: Callable[[Cache, CacheRequest, Mapping[str, Any], Answer, float | None], object] \
+        | None = None
 
     def key(self, body: Mapping[str, Any], options: KeyOptions) -> CacheRequest:
         """The cache request of a body, with the upstream in its scope."""
@@ -219,5 +228,106 @@ COMPLETION = Endpoint(
     _wire.answer_from_completion, _wire.completion, _completion_events,
     lambda: _wire.StreamAccumulator("completion"))
 
+# -- images and audio ----------------------------------------------------------------------------
+
+
+def _media_controls(request: CacheRequest, opts: KeyOptions) -> CacheRequest:
+    return dataclasses.replace(request, min_similarity=opts.min_similarity,
+                               max_age=opts.max_age)
+
+
+def _image_key(body: Mapping[str, Any], opts: KeyOptions) -> CacheRequest:
+    return _media_controls(image_request(body, namespace=opts.namespace), opts)
+
+
+def _check_image(body: Mapping[str, Any]) -> None:
+    prompt = body.get("prompt")
+    if not isinstance(prompt, str) or not prompt.strip():
+        raise BadBody("'prompt' must be a non-empty string", "prompt")
+    fmt = body.get("response_format") or "url"
+    if fmt not in ("url", "b64_json"):
+        raise BadBody(f"'response_format' must be 'url' or 'b64_json', got {fmt!r}",
+                      "response_format")
+
+
+def _image_answer(data: Any) -> Answer:
+    # The response as the upstream gave it: shared with coalesced followers as it is; the
+    # entry itself is written by ``keep`` (the images' bytes go to the object store).
+    if not isinstance(data, Mapping) or not isinstance(data.get("data"), list):
+        raise ValueError("not an images response")
+    return Answer("", {"response": dict(data)})
+
+
+def _shared_response(source: Entry | Answer, model: str) -> dict[str, Any]:
+    response = (source.payload or {}).get("response")
+    if not isinstance(response, Mapping):
+        raise ValueError("no stored response to replay")
+    return dict(response)
+
+
+def _no_events(source: Entry | Answer, model: str, body: Mapping[str, Any], size: int
+               ) -> Iterator[dict[str, Any]]:
+    raise ValueError("this endpoint does not stream")
+
+
+class _NoStream:
+    """The accumulator of an endpoint that never streams."""
+
+    def add(self, event: Mapping[str, Any]) -> None:
+        raise ValueError("this endpoint does not stream")
+
+    @property
+    def complete(self) -> bool:
+        return False
+
+    def answer(self) -> Answer:
+        return Answer("", cacheable=False)
+
+
+def _audio_key(endpoint: str) -> Callable[[Mapping[str, Any], KeyOptions], CacheRequest]:
+    def key(body: Mapping[str, Any], opts: KeyOptions) -> CacheRequest:
+        if "file" not in body:
+            raise InvalidRequest("an audio request needs its 'file'")
+        return _media_controls(audio_request(body["file"], body, endpoint=endpoint,
+                                             namespace=opts.namespace), opts)
+
+    return key
+
+
+def _check_audio(body: Mapping[str, Any]) -> None:
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        raise BadBody("'model' must be a non-empty string", "model")
+
+
+def _audio_answer(data: Any) -> Answer:
+    """``data`` is the upstream's JSON object, or its text for the text formats."""
+    if isinstance(data, str):
+        return Answer(data, {"kind": "audio", "response": None})
+    text = data.get("text") if isinstance(data, Mapping) else None
+    if not isinstance(text, str):
+        raise ValueError("not a transcription")
+    return Answer(text, {"kind": "audio", "response": dict(data)})
+
+
+def _audio_respond(source: Entry | Answer, model: str) -> dict[str, Any]:
+    stored = (source.payload or {}).get("response")
+    text = source.answer if isinstance(source, Entry) else source.text
+    return dict(stored) if isinstance(stored, Mapping) else {"text": text}
+
+
+IMAGES = Endpoint(
+    "images", "/v1/images/generations", "Image generation", _image_key, _check_image,
+    _image_answer, _shared_response, _no_events, _NoStream)
+TRANSCRIPTIONS = Endpoint(
+    "transcriptions", "/v1/audio/transcriptions", "Audio transcription",
+    _audio_key("transcriptions"), _check_audio, _audio_answer, _audio_respond, _no_events,
+    _NoStream)
+TRANSLATIONS = dataclasses.replace(
+    TRANSCRIPTIONS, name="translations", path="/v1/audio/translations",
+    title="Audio translation", key_of=_audio_key("translations"))
+
 #: every endpoint the one flow serves, by name
 ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (CHAT, COMPLETION)}
+#: the media endpoints (their answers are bytes or keyed by bytes; multipart bodies for audio)
+MEDIA: dict[str, Endpoint] = {e.name: e for e in (IMAGES, TRANSCRIPTIONS, TRANSLATIONS)}

@@ -192,6 +192,13 @@ class Flow:
 
     # -- plain calls ----------------------------------------------------------------------
 
+    def _keep(self) -> Callable[[CacheRequest, Answer, float | None], object] | None:
+        keep = self.endpoint.keep
+        if keep is None:
+            return None
+        cache, body = self.cache, self.body
+        return lambda request, answer, ttl: keep(cache, request, body, answer, ttl)
+
     def call(
         self,
         upstream: Callable[[], R],
@@ -218,7 +225,7 @@ class Flow:
 
         answer, got = self.cache.get_or_call(
             self.request, ask, lookup=False, store=self.policy.store, ttl=self.policy.ttl,
-            caller=self.caller)
+            caller=self.caller, keep=self._keep())
         if own:
             return Served(own[0], look, "upstream")
         shared = self.respond(answer, build)
@@ -252,7 +259,7 @@ class Flow:
 
         answer, got = await self.cache.aget_or_call(
             self.request, ask, lookup=False, store=self.policy.store, ttl=self.policy.ttl,
-            caller=self.caller)
+            caller=self.caller, keep=self._keep())
         if own:
             return Served(own[0], look, "upstream")
         shared = self.respond(answer, build)

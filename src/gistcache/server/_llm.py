@@ -15,7 +15,7 @@ import json
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import httpx
@@ -120,9 +120,17 @@ class Gateway:
             return Lookup(HitKind.BYPASS, reason=f"{DEADLINE} of {deadline:g} s exceeded")
 
     async def begin(self, endpoint: Endpoint, body: Mapping[str, Any], controls: Controls,
-                    headers: Mapping[str, str]) -> tuple[Flow, Lookup]:
-        """The flow of one request and its lookup (under the deadline, or a bypass)."""
-        request = self.cache_request(endpoint, body, controls)
+                    headers: Mapping[str, str], *, keyed: Mapping[str, Any] | None = None
+                    ) -> tuple[Flow, Lookup]:
+        """The flow of one request and its lookup (under the deadline, or a bypass).
+
+        ``keyed`` is what the request is keyed by when that is not the body (an audio file:
+        hashed off the event loop).
+        """
+        if keyed is None:
+            request = self.cache_request(endpoint, body, controls)
+        else:
+            request = await asyncio.to_thread(self.cache_request, endpoint, keyed, controls)
         if isinstance(request, str):
             lookup = Lookup(HitKind.BYPASS, reason=request)
             self.cache.metrics.count("bypasses")
@@ -142,10 +150,28 @@ class Gateway:
 
     async def handle(self, endpoint: Endpoint, headers: Mapping[str, str], raw: bytes
                      ) -> Response:
-        """Answer one request of a cached endpoint."""
+        """Answer one request of a cached endpoint with a JSON body."""
         start = time.perf_counter()
         try:
             body = parse_json_object(raw)
+        except ApiError:
+            self.stats.response(endpoint.path, "error", time.perf_counter() - start)
+            raise
+        return await self.serve(endpoint, headers, raw, body, start=start)
+
+    async def serve(
+        self, endpoint: Endpoint, headers: Mapping[str, str], raw: bytes,
+        body: Mapping[str, Any], *, start: float, keyed: Mapping[str, Any] | None = None,
+        content_type: str = "application/json", read: Callable[[httpx.Response], Any] | None
+        = None, build: Callable[[dict[str, Any]], tuple[bytes, str]] | None = None,
+    ) -> Response:
+        """Answer a parsed request: check it, look it up, then replay, share or forward.
+
+        ``raw`` is forwarded as it came (``content_type``); ``read`` turns the upstream's
+        answer into plain data (default JSON), ``build`` a replayed response into (bytes,
+        media type) (default JSON).
+        """
+        try:
             endpoint.check(body)
             controls = self.controls(headers)
         except BadBody as exc:
@@ -154,12 +180,13 @@ class Gateway:
         except ApiError:
             self.stats.response(endpoint.path, "error", time.perf_counter() - start)
             raise
-        flow, lookup = await self.begin(endpoint, body, controls, headers)
-        forward = self.upstream.headers_for(headers, "application/json")
+        flow, lookup = await self.begin(endpoint, body, controls, headers, keyed=keyed)
+        forward = self.upstream.headers_for(headers, content_type)
         try:
             if body.get("stream") is True:
                 return await self._stream(flow, lookup, raw, forward, start)
-            return await self._plain(flow, lookup, raw, forward, start)
+            return await self._plain(flow, lookup, raw, forward, start, read or _read_json,
+                                     build or _json_response)
         except UpstreamError as exc:
             self.stats.response(endpoint.path, f"upstream-{exc.status}",
                                 time.perf_counter() - start)
@@ -190,13 +217,14 @@ class Gateway:
         return outcome
 
     async def _plain(self, flow: Flow, lookup: Lookup, raw: bytes, forward: dict[str, str],
-                     start: float) -> Response:
+                     start: float, read: Callable[[httpx.Response], Any],
+                     build: Callable[[dict[str, Any]], tuple[bytes, str]]) -> Response:
         path = flow.endpoint.path
 
         async def upstream() -> httpx.Response:
             return await self._send(path, raw, forward)
 
-        served = await flow.acall(upstream, _json_bytes, read=_read_json, looked=lookup)
+        served = await flow.acall(upstream, build, read=read, looked=lookup)
         self._served(flow, served, start)
         response = served.value
         if isinstance(response, httpx.Response):
@@ -207,7 +235,8 @@ class Gateway:
         if served.origin == "shared":
             # another identical request of this caller was in flight: its answer is ours
             headers = {**hit_headers(Lookup(HitKind.EXACT)), "x-gistcache-coalesced": "1"}
-        return Response(response, media_type="application/json", headers=headers)
+        content, media_type = response
+        return Response(content, media_type=media_type, headers=headers)
 
     async def _stream(self, flow: Flow, lookup: Lookup, raw: bytes, forward: dict[str, str],
                       start: float) -> Response:
@@ -228,8 +257,8 @@ class Gateway:
                                           **hit_headers(served.lookup)})
 
 
-def _json_bytes(data: dict[str, Any]) -> bytes:
-    return json.dumps(data).encode()
+def _json_response(data: dict[str, Any]) -> tuple[bytes, str]:
+    return json.dumps(data).encode(), "application/json"
 
 
 def _read_json(response: httpx.Response) -> Any:
