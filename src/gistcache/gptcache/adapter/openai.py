@@ -16,6 +16,7 @@ instance one without a user message) is sent upstream uncached rather than refus
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -23,14 +24,26 @@ import threading
 from collections import OrderedDict
 from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
+from ..._cache import Answer
+from ..._cache import Cache as NativeCache
 from ..._coalesce import caller_id
-from ..._endpoints import CHAT, COMPLETION, Endpoint, upstream_id, with_upstream
+from ..._endpoints import (
+    CHAT,
+    COMPLETION,
+    IMAGES,
+    TRANSCRIPTIONS,
+    TRANSLATIONS,
+    Endpoint,
+    KeyOptions,
+    upstream_id,
+    with_upstream,
+)
 from ..._errors import InvalidRequest, require
 from ..._flow import AsyncRecordingStream, Flow, Policy, RecordingStream
-from ..._types import CacheRequest
-from ...media import AudioCache, AudioFile, ImageCache, image_request
+from ..._types import CacheRequest, Entry
+from ...media import AudioFile, ImageCache
 from ..core import Cache, cache
 
 __all__ = ["Audio", "ChatCompletion", "Completion", "Image", "api_base", "api_key"]
@@ -135,22 +148,34 @@ def _resource(endpoint: Endpoint, client: Any) -> Any:
     return client.chat.completions if endpoint is CHAT else client.completions
 
 
+def _key(endpoint: Endpoint, call: _Call, kwargs: Mapping[str, Any]) -> CacheRequest:
+    """The cache request of a call, keyed by the cache's own pre-processor for chat."""
+    if endpoint is CHAT:
+        return call.cache.chat_request(kwargs, call.context)
+    if endpoint is COMPLETION:
+        return call.cache.completion_request(kwargs, call.context)
+    return endpoint.key_of(kwargs, KeyOptions(namespace=call.cache.native.config.namespace))
+
+
+def _upstream(call: _Call) -> str:
+    return upstream_id(call.base or os.environ.get("OPENAI_BASE_URL") or _OPENAI)
+
+
+def _caller(call: _Call) -> str:
+    return caller_id(call.key or os.environ.get("OPENAI_API_KEY"))
+
+
 def _flow(endpoint: Endpoint, call: _Call, kwargs: Mapping[str, Any]) -> Flow:
     """The flow of one call; its request is None when this call is not to be cached."""
     request: CacheRequest | None = None
     if call.enabled(kwargs):
         try:
-            request = (call.cache.chat_request(kwargs, call.context) if endpoint is CHAT
-                       else call.cache.completion_request(kwargs, call.context))
+            request = with_upstream(_key(endpoint, call, kwargs), _upstream(call))
         except InvalidRequest as exc:
             # Not something the cache can key; the upstream judges whether it is valid.
             log.debug("request not cached: %s", exc)
-    if request is not None:
-        base = call.base or os.environ.get("OPENAI_BASE_URL") or _OPENAI
-        request = with_upstream(request, upstream_id(base))
     return Flow(call.cache.native, endpoint, request, model=str(kwargs.get("model", "")),
-                body=kwargs, caller=caller_id(call.key or os.environ.get("OPENAI_API_KEY")),
-                policy=Policy(lookup=not call.skip))
+                body=kwargs, caller=_caller(call), policy=Policy(lookup=not call.skip))
 
 
 def _hits(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -265,27 +290,32 @@ class Image:
         if args:
             raise TypeError("Image.create() takes keyword arguments only")
         call = _Call.take(kwargs)
-        native = call.cache.native
-        images = ImageCache(native, call.cache.objects)
-        namespace = native.config.namespace
-        cacheable = call.enabled(kwargs)
-        if cacheable:
-            try:
-                image_request(kwargs, namespace=namespace)
-            except InvalidRequest as exc:
-                log.debug("image request not cached: %s", exc)
-                cacheable = False
-        if cacheable and not call.skip:
-            keys, look = images.lookup_keys(kwargs, namespace=namespace)
-            if keys is not None and look.entry is not None:
-                revised = (look.entry.payload or {}).get("revised_prompts")
-                return _hit(images.response(
-                    keys, response_format=kwargs.get("response_format") or "url",
-                    revised_prompts=revised if isinstance(revised, list) else None))
-        data: dict[str, Any] = _plain(_client(call).images.generate(**kwargs))
-        if cacheable:
-            images.store_response(kwargs, data, namespace=namespace)
-        return data
+        images = ImageCache(call.cache.native, call.cache.objects)
+        fmt: Literal["b64_json", "url"] = \
+            "b64_json" if kwargs.get("response_format") == "b64_json" else "url"
+
+        def respond(source: Entry | Answer, model: str) -> dict[str, Any]:
+            payload = source.payload or {}
+            keys = payload.get("images")
+            if not isinstance(keys, list):  # a coalesced call's answer: the upstream's JSON
+                return IMAGES.respond(source, model)
+            revised = payload.get("revised_prompts")
+            return images.response(keys, response_format=fmt, revised_prompts=revised
+                                   if isinstance(revised, list) else None)
+
+        def keep(cache: NativeCache, key: CacheRequest, body: Mapping[str, Any],
+                 answer: Answer, ttl: float | None) -> None:
+            images.store_response(body, (answer.payload or {}).get("response"),
+                                  namespace=key.scope.namespace, request=key)
+
+        flow = _flow(dataclasses.replace(IMAGES, respond=respond, keep=keep), call, kwargs)
+
+        def upstream() -> dict[str, Any]:
+            data: dict[str, Any] = _plain(_client(call).images.generate(**kwargs))
+            return data
+
+        result: dict[str, Any] = flow.call(upstream, _hit, read=lambda data: data).value
+        return result
 
 
 class Audio:
@@ -305,23 +335,24 @@ class Audio:
 def _audio(endpoint: str, model: str, file: AudioFile, kwargs: dict[str, Any]
            ) -> dict[str, Any]:
     call = _Call.take(kwargs)
-    audio = AudioCache(call.cache.native)
     params = {"model": model, **kwargs}
+    kind = TRANSCRIPTIONS if endpoint == "transcriptions" else TRANSLATIONS
     request = None
     if call.enabled(params):
         # Bad input (an unreadable file, a wrong type) is refused here with a clear error.
-        request = audio.request(file, params, endpoint=endpoint,
-                                namespace=call.cache.native.config.namespace)
-    if request is not None and not call.skip:
-        _, look = audio.lookup(request)
-        stored = AudioCache.response_of(look)
-        if stored is not None:
-            return _hit(stored)
-    resource = getattr(_client(call).audio, endpoint)
-    result = resource.create(model=model, file=file, **kwargs)
-    data = {"text": result} if isinstance(result, str) else _plain(result)
-    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-        return {"text": str(result)}
-    if request is not None:
-        audio.store(request, data["text"], response=data)
-    return data
+        request = with_upstream(
+            kind.key_of({**params, "file": file},
+                        KeyOptions(namespace=call.cache.native.config.namespace)),
+            _upstream(call))
+    flow = Flow(call.cache.native, kind, request, model=model, body=params,
+                caller=_caller(call), policy=Policy(lookup=not call.skip))
+
+    def upstream() -> dict[str, Any]:
+        result = getattr(_client(call).audio, endpoint).create(model=model, file=file, **kwargs)
+        data = {"text": result} if isinstance(result, str) else _plain(result)
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            return {"text": str(result)}
+        return data
+
+    answer: dict[str, Any] = flow.call(upstream, _hit, read=lambda data: data).value
+    return answer
