@@ -15,6 +15,7 @@ adapter and the proxy server alike.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import (
@@ -150,6 +151,20 @@ class Flow:
         if skip is not None or self.request is None:
             return skip or Lookup(HitKind.BYPASS)
         return await self.cache.alookup(self.request)
+
+    def keep(self, answer: Answer) -> None:
+        """Store an answer the front end got by itself (LangChain calls its model itself)."""
+        if self.request is None or not self.policy.store or not answer.cacheable:
+            return
+        keep = self._keep()
+        if keep is not None:
+            keep(self.request, answer, self.policy.ttl)
+        else:
+            self.cache.store_answer(self.request, answer, ttl=self.policy.ttl)
+
+    async def akeep(self, answer: Answer) -> None:
+        """Async :meth:`keep` (the store runs off the event loop)."""
+        await asyncio.to_thread(self.keep, answer)
 
     # -- answers and replays --------------------------------------------------------------
 
