@@ -33,6 +33,7 @@ from typing import Any, Generic, TypeVar
 
 from ._cache import Answer, Cache
 from ._endpoints import Accumulator, Endpoint
+from ._errors import GistcacheError
 from ._types import CacheRequest, Entry, HitKind, Lookup
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "ReplayStream",
     "SSEDecoder",
     "Served",
+    "StreamIncomplete",
     "plain_data",
 ]
 
@@ -61,6 +63,18 @@ DATA_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
 
 #: how a call whose stored answer could not be replayed is reported (it went upstream)
 UNUSABLE = Lookup(HitKind.MISS, reason="stored answer unusable")
+
+
+class StreamIncomplete(GistcacheError):
+    """The upstream's stream ended without its end (no finish reason, no closing event): the
+    answer is partial. Raised where the stream ends; the partial answer is never stored."""
+
+
+def _ended(recorder: Recorder) -> None:
+    if not recorder.complete and not recorder.broken:
+        recorder.flow.cache.metrics.fault("stream_incomplete")
+        raise StreamIncomplete(f"the upstream's {recorder.flow.endpoint.name} stream ended "
+                               "before its answer was complete")
 
 
 @dataclass(frozen=True)
@@ -133,8 +147,10 @@ class Flow:
     def _skip(self) -> Lookup | None:
         if self.request is None:
             self.cache.metrics.count("uncacheable")
+            self.cache.metrics.count("bypasses")
             return Lookup(HitKind.BYPASS, reason=self.bypass)
         if not self.policy.lookup:
+            self.cache.metrics.count("bypasses")
             return Lookup(HitKind.BYPASS, reason="lookup skipped")
         return None
 
@@ -469,7 +485,8 @@ class RecordingStream:
         for event in self._upstream:
             self._recorder.add(event)
             yield self._convert(event) if self._convert is not None else event
-        # Reached only when the upstream ended normally: not on close(), break or an error.
+        # Reached only when the upstream ended: not on close(), break or an error.
+        _ended(self._recorder)
         self._recorder.finish()
 
     def __iter__(self) -> Iterator[Any]:
@@ -549,7 +566,8 @@ class AsyncRecordingStream:
         async for event in self._upstream:
             self._recorder.add(event)
             yield self._convert(event) if self._convert is not None else event
-        await self._recorder.afinish()  # only after a normal end, as in the sync stream
+        _ended(self._recorder)  # only after the upstream ended, as in the sync stream
+        await self._recorder.afinish()
 
     def __aiter__(self) -> AsyncIterator[Any]:
         return self

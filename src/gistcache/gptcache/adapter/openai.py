@@ -10,7 +10,8 @@ base URL from ``api_base`` or ``OPENAI_BASE_URL``.
 
 Extra keyword arguments, as in GPTCache: ``cache_obj`` (which cache), ``cache_skip=True``
 (call the model, store its answer), ``cache_context``; and the legacy per-call ``api_key``,
-``api_base``, ``organization`` and ``request_timeout``. A request the cache cannot key (for
+``api_base``, ``organization`` and ``request_timeout``, and ``max_retries`` (the SDK's
+retries of a failed call, 2 by default). A request the cache cannot key (for
 instance one without a user message) is sent upstream uncached rather than refused.
 """
 
@@ -71,6 +72,7 @@ class _Call:
     key: str | None
     base: str | None
     organization: str | None
+    retries: int | None = None
 
     @classmethod
     def take(cls, kwargs: dict[str, Any]) -> _Call:
@@ -89,6 +91,7 @@ class _Call:
             key=kwargs.pop("api_key", None) or api_key,
             base=kwargs.pop("api_base", None) or api_base,
             organization=kwargs.pop("organization", None),
+            retries=kwargs.pop("max_retries", None),
         )
 
     def enabled(self, kwargs: Mapping[str, Any]) -> bool:
@@ -97,7 +100,7 @@ class _Call:
 
 # -- upstream clients ---------------------------------------------------------------------------
 
-_CLIENTS: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+_CLIENTS: OrderedDict[tuple[str, str, str, int | None], Any] = OrderedDict()
 _CLIENTS_LOCK = threading.Lock()
 
 
@@ -108,14 +111,14 @@ def _openai() -> Any:
 def _client(call: _Call) -> Any:
     """A shared sync client per (key, base URL, organization); the key is kept only there."""
     digest = hashlib.sha256((call.key or "").encode()).hexdigest()
-    ident = (digest, call.base or "", call.organization or "")
+    ident = (digest, call.base or "", call.organization or "", call.retries)
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(ident)
         if client is not None:
             _CLIENTS.move_to_end(ident)
             return client
     client = _openai().OpenAI(api_key=call.key, base_url=call.base,
-                              organization=call.organization)
+                              organization=call.organization, **_retries(call))
     with _CLIENTS_LOCK:
         _CLIENTS[ident] = client
         while len(_CLIENTS) > 8:
@@ -126,7 +129,11 @@ def _client(call: _Call) -> Any:
 def _async_client(call: _Call) -> Any:
     # One per call: an async client is bound to the event loop that first used it.
     return _openai().AsyncOpenAI(api_key=call.key, base_url=call.base,
-                                 organization=call.organization)
+                                 organization=call.organization, **_retries(call))
+
+
+def _retries(call: _Call) -> dict[str, int]:
+    return {} if call.retries is None else {"max_retries": call.retries}
 
 
 def _plain(obj: Any) -> Any:
