@@ -25,13 +25,23 @@ were off.
 from __future__ import annotations
 
 import logging
+import os
+import sys
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
 from gistcache._cache import Cache
 from gistcache._coalesce import caller_id
-from gistcache._endpoints import CHAT, COMPLETION, Endpoint, KeyOptions, upstream_id
+from gistcache._endpoints import (
+    CHAT,
+    COMPLETION,
+    FAKE_UPSTREAM,
+    Endpoint,
+    KeyOptions,
+    upstream_id,
+)
 from gistcache._errors import InvalidRequest, require
 from gistcache._flow import AsyncRecordingStream as _AsyncRecordingStream
 from gistcache._flow import AsyncReplayStream as _AsyncReplayStream
@@ -40,7 +50,8 @@ from gistcache._flow import RecordingStream as _RecordingStream
 from gistcache._flow import ReplayStream as _ReplayStream
 from gistcache._types import CacheRequest, HitKind, Lookup
 
-__all__ = ["CacheInfo", "CachedAsyncOpenAI", "CachedOpenAI", "cache_info", "wrap"]
+__all__ = ["CacheInfo", "CachedAsyncOpenAI", "CachedOpenAI", "cache_info", "default_client",
+           "wrap"]
 
 log = logging.getLogger("gistcache.openai")
 
@@ -390,3 +401,26 @@ def wrap(
                        upstream=upstream)
     # Typed as the client it wraps: it answers every call that client does.
     return cast(_C, cls(client, adapter))
+
+
+def default_client(**options: Any) -> Any:
+    """``openai.OpenAI(**options)``, or, without an API key, a client of a local fake model.
+
+    With no ``api_key`` given and no ``OPENAI_API_KEY`` set, a :class:`FakeOpenAI` server is
+    started in this process (it stops with it) and the client talks to it: examples run
+    offline, and a line on stderr says that the answers are canned, not a model's. Entries
+    stored from it are scoped to the fake upstream: never served for a real one.
+    """
+    sdk = require("openai", feature="the OpenAI adapter", extra="openai")
+    if options.get("api_key") or os.environ.get("OPENAI_API_KEY"):
+        return sdk.OpenAI(**options)
+    from .testing import FakeOpenAI
+
+    fake = FakeOpenAI().start()
+    client = sdk.OpenAI(**{**options, "base_url": fake.base_url, "api_key": fake.api_key})
+    setattr(client, UPSTREAM_ATTR, FAKE_UPSTREAM)
+    weakref.finalize(client, fake.stop)
+    print(f"gistcache: OPENAI_API_KEY is not set, so a local FAKE model at {fake.base_url} "
+          "answers (canned text, no real model); set OPENAI_API_KEY to ask OpenAI.",
+          file=sys.stderr)
+    return client
