@@ -132,3 +132,15 @@ def test_serve_stops_cleanly_on_a_signal(tmp_path: Path, sig: signal.Signals) ->
     assert proc.returncode == 0, err
     assert "gistcache stopped" in out
     assert "upstream=fake-openai" in err  # it said at start-up that the fake's entries are apart
+
+
+def test_the_package_imports_where_there_is_no_fcntl(tmp_path: Path) -> None:
+    # Windows has no fcntl: the package must import there (the index lock uses msvcrt)
+    code = ("import sys\nsys.modules['fcntl'] = None\n"
+            "import gistcache, gistcache.openai, gistcache.server, gistcache.gptcache\n"
+            "print('imported')\n")
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env,
+                         capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "imported"

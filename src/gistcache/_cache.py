@@ -11,7 +11,6 @@ A fault in any part (store, index, embedder) never fails the caller: the lookup 
 from __future__ import annotations
 
 import asyncio
-import fcntl
 import json
 import logging
 import random
@@ -30,6 +29,7 @@ import numpy.typing as npt
 from ._coalesce import Coalescer
 from ._errors import ConfigError, IncompatibleParts, InvalidRequest
 from ._hot import HotTier
+from ._locks import try_lock
 from ._types import CacheRequest, Candidate, Entry, HitKind, Lookup, Scope, normalize_text
 from .config import Config
 from .embedders import Embedder
@@ -838,16 +838,11 @@ class Cache:
         # itself), and whatever a save misses is reconciled from the store at the next open.
         # Several processes may share the data directory: one saves at a time, the others skip.
         self._index_dirty = False
-        with open(self._data_dir / "index.lock", "a+b") as lock:
-            try:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+        with try_lock(self._data_dir / "index.lock") as locked:
+            if not locked:
                 log.debug("another process is saving the index; skipped")
                 return
-            try:
-                self.index.save(self._data_dir / "index")
-            finally:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+            self.index.save(self._data_dir / "index")
 
     def maintain(self, *, force: bool = False) -> None:
         """Periodic work: flush hit counts, sync with other processes, expire, save the index."""
