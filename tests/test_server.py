@@ -530,7 +530,7 @@ def test_unknown_routes_and_methods_answer_in_openai_shape(proxy: Proxy) -> None
 # -- pass-through and keys --------------------------------------------------------------------
 
 
-def test_embeddings_and_models_are_passed_through(proxy: Proxy) -> None:
+def test_embeddings_are_cached_and_models_passed_through(proxy: Proxy) -> None:
     with proxy.sdk() as client:
         raw = client.embeddings.with_raw_response.create(model="text-embedding-3-small",
                                                          input=["hello", "world"])
@@ -538,7 +538,7 @@ def test_embeddings_and_models_are_passed_through(proxy: Proxy) -> None:
         model = client.models.retrieve("gpt-4o")
         with pytest.raises(openai.NotFoundError):
             client.models.retrieve("does-not-exist")
-    assert raw.headers["x-gistcache"] == "bypass"
+    assert raw.headers["x-gistcache"] == "miss"
     vectors = raw.parse().data
     assert len(vectors) == 2 and len(vectors[0].embedding) == 64
     assert MODEL in models and model.id == "gpt-4o"

@@ -22,13 +22,14 @@ from urllib.parse import urlsplit
 from . import _wire
 from ._cache import Answer, Cache
 from ._errors import InvalidRequest
-from ._types import CacheRequest, Entry
+from ._types import CacheRequest, Entry, Scope, stable_hash
 from .media import audio_request, image_request
 from .requests import chat_request, completion_request
 
 __all__ = [
     "CHAT",
     "COMPLETION",
+    "EMBEDDINGS",
     "ENDPOINTS",
     "IMAGES",
     "MEDIA",
@@ -327,7 +328,65 @@ TRANSLATIONS = dataclasses.replace(
     TRANSCRIPTIONS, name="translations", path="/v1/audio/translations",
     title="Audio translation", key_of=_audio_key("translations"))
 
+# -- embeddings ----------------------------------------------------------------------------------
+
+#: embedding call arguments that do not change the vectors
+_EMBEDDING_NEUTRAL = frozenset({"input", "model", "encoding_format", "user", "timeout",
+                                "extra_headers", "extra_query", "extra_body", "max_retries"})
+
+
+def embedding_inputs(body: Mapping[str, Any]) -> list[str | list[int]]:
+    """The input items of an embeddings request (a string, token ids, or a list of either)."""
+    raw = body.get("input")
+    if isinstance(raw, str):
+        return [raw]
+    if isinstance(raw, list) and raw and all(isinstance(x, int) and not isinstance(x, bool)
+                                             for x in raw):
+        return [list(raw)]
+    if isinstance(raw, list) and raw and all(
+            isinstance(x, str) or (isinstance(x, list) and all(isinstance(t, int) for t in x))
+            for x in raw):
+        return list(raw)
+    raise InvalidRequest("input must be a string, a list of strings, or token ids")
+
+
+def embedding_request(item: str | list[int], body: Mapping[str, Any], opts: KeyOptions
+                      ) -> CacheRequest:
+    """The exact-only cache request of one input item: keyed by a hash of its exact text (an
+    embedding changes with case and spacing, which the exact tier's normal form folds)."""
+    model = body.get("model")
+    if not isinstance(model, str) or not model:
+        raise InvalidRequest("model must be a non-empty string")
+    text = item if isinstance(item, str) else json.dumps(item)
+    params = {k: v for k, v in body.items() if k not in _EMBEDDING_NEUTRAL and v is not None}
+    params["endpoint"] = "embeddings"
+    if not isinstance(item, str):
+        params["tokens"] = True
+    request = CacheRequest(stable_hash(text), Scope(namespace=opts.namespace, model=model,
+                                                    params=params), exact=True)
+    return with_upstream(request, opts.upstream)
+
+
+def _check_embeddings(body: Mapping[str, Any]) -> None:
+    model = body.get("model")
+    if not isinstance(model, str) or not model.strip():
+        raise BadBody("'model' must be a non-empty string", "model")
+    try:
+        embedding_inputs(body)
+    except InvalidRequest as exc:
+        raise BadBody(f"'input' {str(exc).removeprefix('input ')}", "input") from None
+
+
+def _embeddings_key(body: Mapping[str, Any], opts: KeyOptions) -> CacheRequest:
+    raise InvalidRequest("an embeddings batch is keyed item by item (embedding_request)")
+
+
+#: the embeddings endpoint: answered item by item by :meth:`Flow.embed` (no streams)
+EMBEDDINGS = Endpoint(
+    "embeddings", "/v1/embeddings", "Embeddings", _embeddings_key, _check_embeddings,
+    lambda data: Answer("", cacheable=False), _shared_response, _no_events, _NoStream)
+
 #: every endpoint the one flow serves, by name
-ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (CHAT, COMPLETION)}
+ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (CHAT, COMPLETION, EMBEDDINGS)}
 #: the media endpoints (their answers are bytes or keyed by bytes; multipart bodies for audio)
 MEDIA: dict[str, Endpoint] = {e.name: e for e in (IMAGES, TRANSCRIPTIONS, TRANSLATIONS)}

@@ -16,8 +16,10 @@ adapter and the proxy server alike.
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import logging
+import struct
 from collections.abc import (
     AsyncGenerator,
     AsyncIterator,
@@ -32,7 +34,13 @@ from types import TracebackType
 from typing import Any, Generic, TypeVar
 
 from ._cache import Answer, Cache
-from ._endpoints import Accumulator, Endpoint
+from ._endpoints import (
+    Accumulator,
+    Endpoint,
+    KeyOptions,
+    embedding_inputs,
+    embedding_request,
+)
 from ._errors import GistcacheError
 from ._types import CacheRequest, Entry, HitKind, Lookup
 
@@ -41,6 +49,7 @@ __all__ = [
     "UNUSABLE",
     "AsyncRecordingStream",
     "AsyncReplayStream",
+    "Embeddings",
     "Flow",
     "Policy",
     "Recorder",
@@ -336,6 +345,117 @@ class Flow:
     def recorder(self) -> Recorder:
         """An accumulator for this request's streamed miss that stores it on a normal end."""
         return Recorder(self)
+
+
+class Embeddings:
+    """An embeddings batch: each input item cached exactly, the uncached ones fetched in one
+    upstream call, the whole merged back in the request's order.
+
+    Raises :class:`InvalidRequest` when the body cannot be keyed (the front end then passes
+    the call through uncached).
+    """
+
+    def __init__(self, cache: Cache, body: Mapping[str, Any], options: KeyOptions,
+                 policy: Policy = Policy()) -> None:
+        self.cache = cache
+        self.body = body
+        self.policy = policy
+        self.items = embedding_inputs(body)
+        self.requests = [embedding_request(item, body, options) for item in self.items]
+        self.format = "base64" if body.get("encoding_format") == "base64" else "float"
+
+    def _found(self, looks: list[Lookup]) -> tuple[dict[str, Any], list[int]]:
+        """The stored vectors by exact key, and the positions of the first of each missing."""
+        found: dict[str, Any] = {}
+        missing: list[int] = []
+        for i, (request, look) in enumerate(zip(self.requests, looks, strict=True)):
+            key = request.exact_key
+            if key in found or any(self.requests[j].exact_key == key for j in missing):
+                continue
+            vector = _stored_vector(look, self.format)
+            if vector is None:
+                missing.append(i)
+            else:
+                found[key] = vector
+        return found, missing
+
+    def _skipped(self) -> list[Lookup]:
+        self.cache.metrics.count("bypasses")
+        return [Lookup(HitKind.BYPASS, reason="lookup skipped")] * len(self.requests)
+
+    def _subset(self, missing: list[int]) -> dict[str, Any]:
+        return {**self.body, "input": [self.items[i] for i in missing]}
+
+    def _merge(self, found: dict[str, Any], missing: list[int], data: Any
+               ) -> tuple[Served[dict[str, Any]], list[tuple[CacheRequest, Any]]]:
+        """The response in the request's order, and the fresh vectors to store."""
+        usage = {"prompt_tokens": 0, "total_tokens": 0}
+        model = str(self.body.get("model", ""))
+        fresh: list[tuple[CacheRequest, Any]] = []
+        if missing:
+            rows = sorted(data["data"], key=lambda row: row["index"])
+            if len(rows) != len(missing):
+                raise ValueError(f"{len(rows)} embeddings for {len(missing)} inputs")
+            for i, row in zip(missing, rows, strict=True):
+                found[self.requests[i].exact_key] = row["embedding"]
+                fresh.append((self.requests[i], row["embedding"]))
+            usage = {k: int((data.get("usage") or {}).get(k) or 0) for k in usage}
+            model = str(data.get("model") or model)
+        out = [{"object": "embedding", "index": i, "embedding": found[r.exact_key]}
+               for i, r in enumerate(self.requests)]
+        hits = len(self.requests) - len(missing)
+        kind = HitKind.EXACT if not missing else HitKind.MISS
+        look = Lookup(kind, reason=f"{hits} of {len(self.requests)} inputs cached")
+        return Served({"object": "list", "data": out, "model": model, "usage": usage}, look,
+                      "cache" if not missing else "upstream"), fresh
+
+    def _store(self, fresh: list[tuple[CacheRequest, Any]]) -> None:
+        if not self.policy.store:
+            return
+        for request, vector in fresh:
+            payload = {"kind": "embedding", "format": self.format, "embedding": vector}
+            self.cache.store_answer(request, Answer(f"[embedding of {request.key_text[:12]}]",
+                                                    payload), ttl=self.policy.ttl)
+
+    def embed(self, upstream: Callable[[dict[str, Any]], R],
+              read: Callable[[R], Any] = plain_data) -> Served[dict[str, Any]]:
+        """The merged response; ``upstream(body)`` is called with the uncached inputs only."""
+        looks = [self.cache.lookup(r) for r in self.requests] if self.policy.lookup \
+            else self._skipped()
+        found, missing = self._found(looks)
+        data = read(upstream(self._subset(missing))) if missing else None
+        served, fresh = self._merge(found, missing, data)
+        self._store(fresh)
+        return served
+
+    async def aembed(self, upstream: Callable[[dict[str, Any]], Awaitable[R]],
+                     read: Callable[[R], Any] = plain_data) -> Served[dict[str, Any]]:
+        """Async :meth:`embed`."""
+        if self.policy.lookup:
+            looks = [await self.cache.alookup(r) for r in self.requests]
+        else:
+            looks = self._skipped()
+        found, missing = self._found(looks)
+        data = read(await upstream(self._subset(missing))) if missing else None
+        served, fresh = self._merge(found, missing, data)
+        await asyncio.to_thread(self._store, fresh)
+        return served
+
+
+def _stored_vector(look: Lookup, fmt: str) -> Any:
+    """The stored vector of a hit in the format asked for, or None."""
+    if not look.hit or look.entry is None:
+        return None
+    payload = look.entry.payload or {}
+    vector, stored = payload.get("embedding"), payload.get("format")
+    if vector is None:
+        return None
+    if stored == fmt:
+        return vector
+    if fmt == "base64":  # floats -> little-endian float32, as the API encodes them
+        return base64.b64encode(struct.pack(f"<{len(vector)}f", *vector)).decode()
+    raw = base64.b64decode(vector)
+    return list(struct.unpack(f"<{len(raw) // 4}f", raw))
 
 
 class Recorder:

@@ -8,8 +8,10 @@
     reply = client.chat.completions.create(model="gpt-4o-mini", messages=msgs)
     print(reply.choices[0].message.content, cache_info(reply).kind)
 
-``chat.completions.create`` and ``completions.create`` (plain and ``stream=True``) are cached;
-every other attribute of the client passes through to the SDK untouched. Answers are the SDK's
+``chat.completions.create`` and ``completions.create`` (plain and ``stream=True``) are cached,
+and ``embeddings.create`` item by item (exact inputs; a batch's uncached items are fetched in
+one call and merged back in order); every other attribute of the client passes through to the
+SDK untouched. Answers are the SDK's
 own types (``ChatCompletion``, ``Completion``, streams of ``ChatCompletionChunk``); a hit can
 only be told from a miss through :func:`cache_info` (or the ``on_lookup`` callback), and by its
 zero token usage: it cost no tokens. Per-call controls, removed before the upstream call:
@@ -45,7 +47,7 @@ from gistcache._endpoints import (
 from gistcache._errors import InvalidRequest, require
 from gistcache._flow import AsyncRecordingStream as _AsyncRecordingStream
 from gistcache._flow import AsyncReplayStream as _AsyncReplayStream
-from gistcache._flow import Flow, Policy, Served
+from gistcache._flow import Embeddings, Flow, Policy, Served
 from gistcache._flow import RecordingStream as _RecordingStream
 from gistcache._flow import ReplayStream as _ReplayStream
 from gistcache._types import CacheRequest, HitKind, Lookup
@@ -315,6 +317,60 @@ class _AsyncResource(_Delegate):
         return adapter.report(await flow.acall(upstream, adapter.plain[endpoint.name]))
 
 
+class _Embeddings(_Delegate):
+    """``embeddings`` of a client: each input item cached exactly, the rest fetched at once."""
+
+    def __init__(self, inner: Any, adapter: _Adapter, client: Any) -> None:
+        super().__init__(inner)
+        self._adapter = adapter
+        self._client = client
+
+    def _batch(self, kwargs: dict[str, Any]) -> Embeddings | None:
+        adapter = self._adapter
+        controls = _pop_controls(kwargs)
+        options = KeyOptions(
+            namespace=controls.namespace or adapter.namespace or adapter.cache.config.namespace,
+            upstream=adapter.upstream or _upstream_of(self._client))
+        policy = Policy(lookup=not controls.skip_lookup, store=not controls.skip_store,
+                        ttl=controls.ttl)
+        try:
+            return Embeddings(adapter.cache, adapter.given(kwargs), options, policy)
+        except InvalidRequest as exc:
+            log.debug("embeddings not cacheable, calling upstream uncached: %s", exc)
+            adapter.cache.metrics.count("uncacheable")
+            return None
+
+    def _report(self, data: dict[str, Any], lookup: Lookup) -> Any:
+        response = self._adapter.sdk.types.CreateEmbeddingResponse.model_validate(data)
+        return self._adapter.report(Served(response, lookup, "cache"))
+
+    def create(self, **kwargs: Any) -> Any:
+        """The SDK's ``create``, with cached items answered from the cache."""
+        batch = self._batch(kwargs)
+        if batch is None:
+            return self._adapter.report(Served(self.__wrapped__.create(**kwargs),
+                                               Lookup(HitKind.BYPASS), "upstream"))
+        served = batch.embed(lambda body: self.__wrapped__.create(**{**kwargs, **body}))
+        return self._report(served.value, served.lookup)
+
+
+class _AsyncEmbeddings(_Embeddings):
+    """``embeddings`` of an async client."""
+
+    async def create(self, **kwargs: Any) -> Any:
+        """The SDK's ``create``, with cached items answered from the cache."""
+        batch = self._batch(kwargs)
+        if batch is None:
+            return self._adapter.report(Served(await self.__wrapped__.create(**kwargs),
+                                               Lookup(HitKind.BYPASS), "upstream"))
+
+        async def upstream(body: dict[str, Any]) -> Any:
+            return await self.__wrapped__.create(**{**kwargs, **body})
+
+        served = await batch.aembed(upstream)
+        return self._report(served.value, served.lookup)
+
+
 # -- the clients ------------------------------------------------------------------------------
 
 
@@ -328,6 +384,7 @@ class _Client(_Delegate):
     """What the sync and async wrapped clients share."""
 
     _resource: type[_SyncResource] | type[_AsyncResource]
+    _embeddings: type[_Embeddings]
 
     def __init__(self, client: Any, adapter: _Adapter) -> None:
         super().__init__(client)
@@ -335,6 +392,7 @@ class _Client(_Delegate):
         self.chat = _Chat(client.chat,
                           self._resource(client.chat.completions, adapter, CHAT, client))
         self.completions = self._resource(client.completions, adapter, COMPLETION, client)
+        self.embeddings = self._embeddings(client.embeddings, adapter, client)
 
     @property
     def gistcache(self) -> Cache:
@@ -356,12 +414,14 @@ class CachedOpenAI(_Client):
     """An ``openai.OpenAI`` client whose completion calls go through a cache."""
 
     _resource = _SyncResource
+    _embeddings = _Embeddings
 
 
 class CachedAsyncOpenAI(_Client):
     """An ``openai.AsyncOpenAI`` client whose completion calls go through a cache."""
 
     _resource = _AsyncResource
+    _embeddings = _AsyncEmbeddings
 
 
 def wrap(

@@ -23,9 +23,9 @@ from starlette.responses import Response, StreamingResponse
 
 from .._cache import Cache
 from .._coalesce import caller_id
-from .._endpoints import BadBody, Endpoint, KeyOptions, upstream_id
+from .._endpoints import EMBEDDINGS, BadBody, Endpoint, KeyOptions, upstream_id
 from .._errors import InvalidRequest
-from .._flow import Flow, Policy, Served, SSEDecoder
+from .._flow import Embeddings, Flow, Policy, Served, SSEDecoder
 from .._types import CacheRequest, HitKind, Lookup
 from ._http import ApiError, Controls, caller_key, parse_controls, parse_json_object
 from ._observe import ServerStats
@@ -180,8 +180,10 @@ class Gateway:
         except ApiError:
             self.stats.response(endpoint.path, "error", time.perf_counter() - start)
             raise
-        flow, lookup = await self.begin(endpoint, body, controls, headers, keyed=keyed)
         forward = self.upstream.headers_for(headers, content_type)
+        if endpoint is EMBEDDINGS:
+            return await self._embeddings(body, controls, forward, start)
+        flow, lookup = await self.begin(endpoint, body, controls, headers, keyed=keyed)
         try:
             if body.get("stream") is True:
                 return await self._stream(flow, lookup, raw, forward, start)
@@ -192,6 +194,34 @@ class Gateway:
                                 time.perf_counter() - start)
             return Response(exc.body, status_code=exc.status,
                             headers={**exc.headers, **hit_headers(lookup)})
+
+    async def _embeddings(self, body: Mapping[str, Any], controls: Controls,
+                          forward: dict[str, str], start: float) -> Response:
+        """An embeddings batch: cached items from the cache, the rest in one upstream call."""
+        policy = Policy(lookup=not controls.no_cache, store=not controls.no_store,
+                        ttl=controls.ttl)
+        path = EMBEDDINGS.path
+        try:
+            batch = Embeddings(self.cache, body, self.key_options(controls), policy)
+        except InvalidRequest as exc:
+            response = await self._send(path, json.dumps(body).encode(), forward)
+            lookup = Lookup(HitKind.BYPASS, reason=f"not cacheable: {exc}")
+            self.stats.response(path, lookup.kind.value, time.perf_counter() - start)
+            return Response(response.content, headers={**passthrough_headers(response.headers),
+                                                       **hit_headers(lookup)})
+
+        async def upstream(part: dict[str, Any]) -> httpx.Response:
+            return await self._send(path, json.dumps(part).encode(), forward)
+
+        try:
+            served = await batch.aembed(upstream, read=_read_json)
+        except UpstreamError as exc:
+            self.stats.response(path, f"upstream-{exc.status}", time.perf_counter() - start)
+            return Response(exc.body, status_code=exc.status, headers=exc.headers)
+        self.stats.response(path, served.lookup.kind.value, time.perf_counter() - start)
+        return Response(json.dumps(served.value).encode(), media_type="application/json",
+                        headers={**hit_headers(served.lookup),
+                                 "x-gistcache-cached-inputs": served.lookup.reason.split()[0]})
 
     async def _send(self, path: str, raw: bytes, forward: dict[str, str], *,
                     stream: bool = False) -> httpx.Response:

@@ -306,11 +306,6 @@ def _llm_routes(app: FastAPI) -> None:
                         headers={**passthrough_headers(response.headers),
                                  HEADER: HitKind.BYPASS.value})
 
-    @app.post("/v1/embeddings", tags=["OpenAI"], summary="Embeddings (passed through)",
-              openapi_extra=_JSON_BODY)
-    async def embeddings(request: Request) -> Response:
-        return await passthrough(request, "/v1/embeddings")
-
     @app.get("/v1/models", tags=["OpenAI"], summary="Models (passed through)")
     async def models(request: Request) -> Response:
         return await passthrough(request, "/v1/models")
