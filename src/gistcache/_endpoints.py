@@ -94,9 +94,12 @@ def with_upstream(request: CacheRequest, upstream: str) -> CacheRequest:
     """The request with its upstream in the scope (unchanged when ``upstream`` is empty)."""
     if not upstream:
         return request
-    scope = dataclasses.replace(
-        request.scope, params={**request.scope.params, UPSTREAM_PARAM: upstream})
-    return dataclasses.replace(request, scope=scope)
+    # built directly rather than with dataclasses.replace: this runs on every request
+    scope = request.scope
+    scope = Scope(scope.namespace, scope.model, scope.system,
+                  {**scope.params, UPSTREAM_PARAM: upstream}, scope.context)
+    return CacheRequest(request.key_text, scope, request.temperature, request.min_similarity,
+                        request.max_age, request.exact, request.context)
 
 
 @dataclass(frozen=True)

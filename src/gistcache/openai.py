@@ -201,10 +201,10 @@ class _Adapter:
         """The arguments actually given (the SDK's NOT_GIVEN / omit sentinels dropped)."""
         return {k: v for k, v in kwargs.items() if not isinstance(v, self._absent)}
 
-    def flow(self, endpoint: Endpoint, client: Any, given: Mapping[str, Any],
+    def flow(self, endpoint: Endpoint, client: _Identity, given: Mapping[str, Any],
              controls: _Controls) -> Flow:
         """The flow of one call (its request None when the cache cannot key it)."""
-        upstream = self.upstream or _upstream_of(client)
+        upstream = self.upstream or client.upstream
         options = KeyOptions(
             namespace=controls.namespace or self.namespace or self.cache.config.namespace,
             preprocess=self.preprocess or self.cache.config.preprocess,
@@ -219,7 +219,7 @@ class _Adapter:
         policy = Policy(lookup=not controls.skip_lookup, store=not controls.skip_store,
                         ttl=controls.ttl)
         return Flow(self.cache, endpoint, request, model=str(given.get("model", "")),
-                    body=given, caller=caller_id(getattr(client, "api_key", None)),
+                    body=given, caller=client.caller,
                     policy=policy, chunk_chars=self.chunk_chars, bypass=reason)
 
     def events(self, endpoint: Endpoint) -> Callable[[list[dict[str, Any]]], list[Any]]:
@@ -238,6 +238,18 @@ class _Adapter:
         if self.on_lookup is not None:
             self.on_lookup(info)
         return obj
+
+
+@dataclass(frozen=True)
+class _Identity:
+    """Who a wrapped client calls, and as whom: computed once per client, not per call."""
+
+    upstream: str
+    caller: str
+
+    @classmethod
+    def of(cls, client: Any) -> _Identity:
+        return cls(_upstream_of(client), caller_id(getattr(client, "api_key", None)))
 
 
 def _upstream_of(client: Any) -> str:
@@ -270,7 +282,7 @@ class _SyncResource(_Delegate):
         super().__init__(inner)
         self._adapter = adapter
         self._endpoint = endpoint
-        self._client = client
+        self._client = _Identity.of(client)
 
     def create(self, **kwargs: Any) -> Any:
         """The SDK's ``create``, answered from the cache when it can be."""
@@ -297,7 +309,7 @@ class _AsyncResource(_Delegate):
         super().__init__(inner)
         self._adapter = adapter
         self._endpoint = endpoint
-        self._client = client
+        self._client = _Identity.of(client)
 
     async def create(self, **kwargs: Any) -> Any:
         """The SDK's ``create``, answered from the cache when it can be (never blocks the loop)."""
@@ -323,14 +335,14 @@ class _Embeddings(_Delegate):
     def __init__(self, inner: Any, adapter: _Adapter, client: Any) -> None:
         super().__init__(inner)
         self._adapter = adapter
-        self._client = client
+        self._client = _Identity.of(client)
 
     def _batch(self, kwargs: dict[str, Any]) -> Embeddings | None:
         adapter = self._adapter
         controls = _pop_controls(kwargs)
         options = KeyOptions(
             namespace=controls.namespace or adapter.namespace or adapter.cache.config.namespace,
-            upstream=adapter.upstream or _upstream_of(self._client))
+            upstream=adapter.upstream or self._client.upstream)
         policy = Policy(lookup=not controls.skip_lookup, store=not controls.skip_store,
                         ttl=controls.ttl)
         try:
