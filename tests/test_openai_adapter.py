@@ -19,6 +19,7 @@ from openai.types import Completion, CreateEmbeddingResponse
 from openai.types.chat import ChatCompletion, ChatCompletionChunk
 
 from gistcache import Answer, Cache, HitKind, InvalidRequest, MissingExtra, chat_request
+from gistcache._endpoints import upstream_id, with_upstream
 from gistcache.openai import CachedAsyncOpenAI, CachedOpenAI, CacheInfo, cache_info, wrap
 from gistcache.stores import SQLStore
 from gistcache.testing import FakeOpenAI
@@ -32,6 +33,11 @@ TOOLS = [{"type": "function", "function": {
 def _user(text: str, system: str | None = None) -> list[Any]:
     head = [{"role": "system", "content": system}] if system is not None else []
     return [*head, {"role": "user", "content": text}]
+
+
+def _scoped(up: FakeOpenAI) -> dict[str, str]:
+    """The scope parameters of entries stored through the fake upstream."""
+    return {"upstream": upstream_id(up.base_url)}
 
 
 def _chats(up: FakeOpenAI) -> int:
@@ -244,7 +250,7 @@ def test_streaming_miss_delivers_chunks_as_they_arrive_and_stores_at_the_end(
     text = "".join(c.choices[0].delta.content or "" for c in chunks)
     assert text == "a long answer, " * 12 + "the end"
     assert cache.stats()["entries"] == 1
-    assert cache.get("tell me a story", model=MODEL) == text
+    assert cache.get("tell me a story", model=MODEL, params=_scoped(up)) == text
 
 
 def test_abandoned_stream_is_not_stored(up: FakeOpenAI, client: Any,
@@ -564,7 +570,7 @@ def test_uncacheable_input_gets_the_sdks_own_behaviour(
         reply = client.chat.completions.create(model=MODEL, messages=odd)
         assert isinstance(reply, ChatCompletion) and _info(reply).kind is HitKind.BYPASS
     assert cache.stats()["entries"] == 0
-    assert cache.metrics.counters["adapter_uncacheable"] == 4
+    assert cache.metrics.counters["uncacheable"] == 4
 
 
 def test_a_callback_error_is_not_swallowed(sdk: Any, cache: Cache) -> None:
@@ -594,9 +600,10 @@ def test_store_fault_makes_the_call_go_upstream(up: FakeOpenAI, client: Any,
     assert cache.metrics.errors["lookup"] == 3 and cache.metrics.errors["store"] == 3
 
 
-def _corrupt(cache: Cache, text: str) -> None:
+def _corrupt(cache: Cache, text: str, up: FakeOpenAI) -> None:
     """Store an entry for ``text`` whose payload cannot become a ChatCompletion."""
-    request = chat_request({"model": MODEL, "messages": _user(text)})
+    request = with_upstream(chat_request({"model": MODEL, "messages": _user(text)}),
+                            upstream_id(up.base_url))
     bad = {"kind": "chat", "choices": [{"index": 0, "finish_reason": "stop",
                                         "message": {"role": "assistant", "content": 123}}]}
     cache.put_request(request, Answer("broken", payload=bad))
@@ -606,14 +613,14 @@ def _corrupt(cache: Cache, text: str) -> None:
 def test_unusable_stored_answer_falls_back_to_upstream(
     up: FakeOpenAI, client: Any, cache: Cache, stream: bool
 ) -> None:
-    _corrupt(cache, "what is NTP?")
+    _corrupt(cache, "what is NTP?", up)
     reply = client.chat.completions.create(model=MODEL, messages=_user("what is NTP?"),
                                            stream=stream)
     text = ("".join(c.choices[0].delta.content or "" for c in reply) if stream
             else _text(reply))
     assert text is not None and "what is NTP?" in text
     assert _info(reply).kind is HitKind.MISS and "unusable" in _info(reply).reason
-    assert cache.metrics.errors["adapter_replay"] == 1
+    assert cache.metrics.errors["replay"] == 1
     healed = client.chat.completions.create(model=MODEL, messages=_user("what is NTP?"))
     assert _info(healed).hit and _text(healed) == text and _chats(up) == 1
 
@@ -747,7 +754,7 @@ async def test_async_completions_and_pass_through(up: FakeOpenAI,
 async def test_async_unusable_stored_answer_falls_back(
     up: FakeOpenAI, aclient: Any, cache: Cache
 ) -> None:
-    _corrupt(cache, "what is SMTP?")
+    _corrupt(cache, "what is SMTP?", up)
     reply = await aclient.chat.completions.create(model=MODEL, messages=_user("what is SMTP?"))
     assert "what is SMTP?" in (_text(reply) or "") and _chats(up) == 1
-    assert cache.metrics.errors["adapter_replay"] == 1
+    assert cache.metrics.errors["replay"] == 1

@@ -1,4 +1,4 @@
-"""What people type is the same question; an answer cut off by a token limit serves no larger one."""
+"""What people type is the same question; a cut-off answer serves no larger token limit."""
 
 from __future__ import annotations
 

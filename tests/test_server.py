@@ -530,7 +530,7 @@ def test_unknown_routes_and_methods_answer_in_openai_shape(proxy: Proxy) -> None
 # -- pass-through and keys --------------------------------------------------------------------
 
 
-def test_embeddings_and_models_are_passed_through(proxy: Proxy) -> None:
+def test_embeddings_are_cached_and_models_passed_through(proxy: Proxy) -> None:
     with proxy.sdk() as client:
         raw = client.embeddings.with_raw_response.create(model="text-embedding-3-small",
                                                          input=["hello", "world"])
@@ -538,7 +538,7 @@ def test_embeddings_and_models_are_passed_through(proxy: Proxy) -> None:
         model = client.models.retrieve("gpt-4o")
         with pytest.raises(openai.NotFoundError):
             client.models.retrieve("does-not-exist")
-    assert raw.headers["x-gistcache"] == "bypass"
+    assert raw.headers["x-gistcache"] == "miss"
     vectors = raw.parse().data
     assert len(vectors) == 2 and len(vectors[0].embedding) == 64
     assert MODEL in models and model.id == "gpt-4o"
@@ -754,19 +754,21 @@ def test_default_embedder_matches_paraphrases_and_refuses_near_misses(
 
 
 def test_stream_reader_folds_events_split_anywhere() -> None:
-    from gistcache.server._llm import _SSEReader
+    from gistcache._flow import SSEDecoder
+    from gistcache._wire import StreamAccumulator
 
     events = [{"choices": [{"index": 0, "delta": {"role": "assistant", "content": "Hel"}}]},
               {"choices": [{"index": 0, "delta": {"content": "lo"}, "finish_reason": "stop"}]}]
     wire = b"".join(b"data: " + json.dumps(e).encode() + b"\r\n\r\n" for e in events)
     wire += b": a comment\n\ndata: [DONE]\n\n"
-    reader = _SSEReader("chat")
+    reader, acc = SSEDecoder(), StreamAccumulator("chat")
     for i in range(len(wire)):  # one byte at a time: events cut at every possible place
-        reader.feed(wire[i:i + 1])
+        for event in reader.feed(wire[i:i + 1]):
+            acc.add(event)
     assert reader.done and not reader.failed
-    answer = reader.acc.answer()
+    answer = acc.answer()
     assert answer.text == "Hello" and answer.cacheable
 
-    broken = _SSEReader("chat")
+    broken = SSEDecoder()
     broken.feed(b'data: {"error": {"message": "overloaded"}}\n\ndata: [DONE]\n\n')
     assert broken.failed  # an error event inside a 200 stream is never stored

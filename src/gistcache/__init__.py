@@ -17,6 +17,7 @@ from ._errors import (
     MissingExtra,
     StoreError,
 )
+from ._flow import StreamIncomplete
 from ._types import CacheRequest, Candidate, Entry, HitKind, Lookup, Scope
 from .config import DEFAULT_THRESHOLD, Config
 from .requests import chat_request, completion_request
@@ -43,6 +44,7 @@ __all__ = [
     "MissingExtra",
     "Scope",
     "StoreError",
+    "StreamIncomplete",
     "chat_request",
     "completion_request",
 ]

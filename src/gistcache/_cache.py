@@ -11,9 +11,7 @@ A fault in any part (store, index, embedder) never fails the caller: the lookup 
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import dataclasses
-import fcntl
 import json
 import logging
 import random
@@ -29,8 +27,10 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ._coalesce import Coalescer
 from ._errors import ConfigError, IncompatibleParts, InvalidRequest
 from ._hot import HotTier
+from ._locks import try_lock
 from ._types import CacheRequest, Candidate, Entry, HitKind, Lookup, Scope, normalize_text
 from .config import Config
 from .embedders import Embedder, make_embedder
@@ -84,6 +84,19 @@ class Answer:
     completion_tokens: int = 0
     #: False for answers that must not be stored (errors, truncated streams, ...)
     cacheable: bool = True
+
+
+#: how a follower of a coalesced call is reported: it shared the leader's fresh answer
+_COALESCED = Lookup(HitKind.EXACT, None, 1.0, reason="coalesced")
+
+
+#: how an answer is stored: (request, answer, ttl) -> anything
+Keep = Callable[[CacheRequest, "Answer", "float | None"], object]
+
+
+def _shareable(answer: Answer | None) -> Answer | None:
+    """What followers of a coalesced call may be given: only a storable answer."""
+    return answer if answer is not None and answer.cacheable else None
 
 
 class Cache:
@@ -150,9 +163,8 @@ class Cache:
         self._vectors: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._context_memo: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._vectors_lock = threading.Lock()
-        self._inflight: dict[str, concurrent.futures.Future[Answer]] = {}
-        self._ainflight: dict[tuple[int, str], asyncio.Future[Answer]] = {}
-        self._inflight_lock = threading.Lock()
+        #: identical misses in flight, per caller (see :mod:`gistcache._coalesce`)
+        self.inflight: Coalescer[Answer] = Coalescer()
         self._index_dirty = False
         self._closed = False
         self._open_state()
@@ -616,38 +628,46 @@ class Cache:
         lookup: bool = True,
         store: bool = True,
         ttl: float | None = None,
+        caller: str = "",
+        keep: Keep | None = None,
     ) -> tuple[Answer, Lookup]:
-        """The answer from the cache, or from ``call()`` (stored afterwards).
+        """The answer from the cache, or from ``call()`` (stored afterwards, by ``keep`` when
+        given instead of :meth:`store_answer`).
 
-        Identical requests in flight at once (same scope and key text) make one call; the others
-        wait for it. Errors of ``call`` reach the caller unchanged and are never cached.
+        Identical requests of one ``caller`` (see :func:`caller_id`) in flight at once make one
+        call; the others wait for it and share its answer if it is storable. When that call
+        fails, each of them calls for itself: errors reach only the caller whose call raised
+        them, and are never cached.
         """
         result = self.lookup(request) if lookup else Lookup(HitKind.BYPASS, reason="no lookup")
         if result.hit and result.entry is not None:
             return self._answer_of(result.entry), result
-        key = request.exact_key
-        with self._inflight_lock:
-            future = self._inflight.get(key)
-            leader = future is None
-            if future is None:
-                future = self._inflight[key] = concurrent.futures.Future()
+        key = (request.exact_key, caller)
+        leader, future = self.inflight.join(key)
         if not leader:
-            answer = future.result()
-            self.metrics.count("coalesced")
-            return answer, Lookup(HitKind.EXACT, None, 1.0, reason="coalesced")
+            shared = future.result()
+            if shared is not None:
+                self.metrics.count("coalesced")
+                return shared, _COALESCED
+            return self._call_and_store(request, call, store, ttl, keep), result
+        answer: Answer | None = None
         try:
-            got = call()
-            answer = Answer(got) if isinstance(got, str) else got
-        except BaseException as exc:
-            future.set_exception(exc)
-            raise
+            answer = self._call_and_store(request, call, store, ttl, keep)
         finally:
-            with self._inflight_lock:
-                self._inflight.pop(key, None)
-        if store and answer.cacheable:
-            self.store_answer(request, answer, ttl=ttl)
-        future.set_result(answer)
+            self.inflight.release(key, future, _shareable(answer))
         return answer, result
+
+    def _call_and_store(self, request: CacheRequest, call: Callable[[], Answer | str],
+                        store: bool, ttl: float | None, keep: Keep | None) -> Answer:
+        got = call()
+        answer = Answer(got) if isinstance(got, str) else got
+        if store and answer.cacheable:
+            # stored before followers are released: the next identical request is a hit
+            (keep or self._keep)(request, answer, ttl)
+        return answer
+
+    def _keep(self, request: CacheRequest, answer: Answer, ttl: float | None) -> None:
+        self.store_answer(request, answer, ttl=ttl)
 
     async def aget_or_call(
         self,
@@ -657,34 +677,37 @@ class Cache:
         lookup: bool = True,
         store: bool = True,
         ttl: float | None = None,
+        caller: str = "",
+        keep: Keep | None = None,
     ) -> tuple[Answer, Lookup]:
         """Async :meth:`get_or_call`: embedding and database work run off the event loop."""
         result = await self.alookup(request) if lookup else Lookup(HitKind.BYPASS,
                                                                     reason="no lookup")
         if result.hit and result.entry is not None:
             return self._answer_of(result.entry), result
-        loop = asyncio.get_running_loop()
-        key = (id(loop), request.exact_key)
-        future = self._ainflight.get(key)
-        if future is not None:
-            answer = await asyncio.shield(future)
-            self.metrics.count("coalesced")
-            return answer, Lookup(HitKind.EXACT, None, 1.0, reason="coalesced")
-        future = self._ainflight[key] = loop.create_future()
+        key = (request.exact_key, caller)
+        leader, future = self.inflight.ajoin(key)
+        if not leader:
+            shared = await asyncio.shield(future)
+            if shared is not None:
+                self.metrics.count("coalesced")
+                return shared, _COALESCED
+            return await self._acall_and_store(request, call, store, ttl, keep), result
+        answer: Answer | None = None
         try:
-            got = await call()
-            answer = Answer(got) if isinstance(got, str) else got
-        except BaseException as exc:
-            if not future.done():
-                future.set_exception(exc)
-                future.exception()  # mark retrieved: followers may not exist
-            raise
+            answer = await self._acall_and_store(request, call, store, ttl, keep)
         finally:
-            self._ainflight.pop(key, None)
-        if store and answer.cacheable:
-            await asyncio.to_thread(self.store_answer, request, answer, ttl=ttl)
-        future.set_result(answer)
+            self.inflight.arelease(key, future, _shareable(answer))
         return answer, result
+
+    async def _acall_and_store(self, request: CacheRequest,
+                               call: Callable[[], Awaitable[Answer | str]], store: bool,
+                               ttl: float | None, keep: Keep | None) -> Answer:
+        got = await call()
+        answer = Answer(got) if isinstance(got, str) else got
+        if store and answer.cacheable:
+            await asyncio.to_thread(keep or self._keep, request, answer, ttl)
+        return answer
 
     @staticmethod
     def _answer_of(entry: Entry) -> Answer:
@@ -859,16 +882,11 @@ class Cache:
         # itself), and whatever a save misses is reconciled from the store at the next open.
         # Several processes may share the data directory: one saves at a time, the others skip.
         self._index_dirty = False
-        with open(self._data_dir / "index.lock", "a+b") as lock:
-            try:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
+        with try_lock(self._data_dir / "index.lock") as locked:
+            if not locked:
                 log.debug("another process is saving the index; skipped")
                 return
-            try:
-                self.index.save(self._data_dir / "index")
-            finally:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+            self.index.save(self._data_dir / "index")
 
     def maintain(self, *, force: bool = False) -> None:
         """Periodic work: flush hit counts, sync with other processes, expire, save the index."""

@@ -30,7 +30,7 @@ __all__ = [
 #: finish reasons of answers worth storing (not content_filter, not an error)
 CACHEABLE_FINISH = frozenset({"stop", "tool_calls", "function_call", "length", None})
 
-_ZERO_USAGE = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
+ZERO_USAGE = {"prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}
 
 
 def _dump(obj: Any) -> Any:
@@ -111,7 +111,7 @@ def _ident(prefix: str) -> str:
 
 def chat_completion(answer: Entry | Answer, model: str, *, usage: bool = False) -> dict[str, Any]:
     """A ``chat.completion`` object for a stored answer (usage zero unless ``usage``)."""
-    u = dict(_ZERO_USAGE)
+    u = dict(ZERO_USAGE)
     if usage:
         u = {"prompt_tokens": answer.prompt_tokens, "completion_tokens": answer.completion_tokens,
              "total_tokens": answer.prompt_tokens + answer.completion_tokens}
@@ -136,7 +136,7 @@ def completion(answer: Entry | Answer, model: str) -> dict[str, Any]:
         "created": int(time.time()),
         "model": model,
         "choices": [{"logprobs": None, **c} for c in _choices(answer, "completion")],
-        "usage": dict(_ZERO_USAGE),
+        "usage": dict(ZERO_USAGE),
     }
 
 
@@ -177,7 +177,7 @@ def chat_chunks(
         yield chunk(i, {}, choice.get("finish_reason") or "stop")
     if include_usage:
         yield {"id": ident, "object": "chat.completion.chunk", "created": created,
-               "model": model, "choices": [], "usage": dict(_ZERO_USAGE)}
+               "model": model, "choices": [], "usage": dict(ZERO_USAGE)}
 
 
 def completion_chunks(

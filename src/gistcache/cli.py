@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 from ._cache import Answer, Cache
+from ._endpoints import FAKE_UPSTREAM
 from ._errors import GistcacheError
 from ._types import CacheRequest, Entry, Scope
-from .config import Config
+from .config import DEFAULT_THRESHOLD, Config
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
@@ -86,11 +87,12 @@ def _register_serve(sub: Subparsers) -> None:
     p.add_argument("--max-body-bytes", type=int, metavar="N",
                    help="largest JSON body accepted (default 4 MiB)")
     p.add_argument("--similarity-threshold", type=float, metavar="COSINE",
-                   help="cosine similarity a paraphrase needs (default 0.86)")
+                   help=f"cosine similarity a paraphrase needs (default {DEFAULT_THRESHOLD:.2f})")
     p.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"])
     p.add_argument("--access-log", action="store_true", help="log every request (no headers)")
     p.add_argument("--fake-upstream", action="store_true",
-                   help="answer from a local fake OpenAI server (offline demos; no real model)")
+                   help="answer from a local fake OpenAI server (offline demos; no real model); "
+                        "its answers are kept apart from a real upstream's")
     p.add_argument("--fake-latency", type=float, default=0.8, metavar="SECONDS",
                    help="latency of --fake-upstream answers (default 0.8)")
     p.set_defaults(func=_serve)
@@ -115,10 +117,12 @@ def _serve(args: argparse.Namespace) -> int:
 
             fake = stack.enter_context(FakeOpenAI(latency=args.fake_latency, require_key=False))
             settings = dataclasses.replace(settings, upstream=fake.base_url,
-                                           upstream_key=fake.api_key)
+                                           upstream_key=fake.api_key,
+                                           upstream_scope=FAKE_UPSTREAM)
             log.warning("--fake-upstream: answers come from a local FAKE OpenAI server at %s "
-                        "(%.0f ms each); no real model is called", fake.base_url,
-                        args.fake_latency * 1000)
+                        "(%.0f ms each); no real model is called. Its answers are stored "
+                        "apart (scope upstream=%s): a later run with a real upstream never "
+                        "serves them", fake.base_url, args.fake_latency * 1000, FAKE_UPSTREAM)
         run(config, settings, access_log=args.access_log)
     return 0
 

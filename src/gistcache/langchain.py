@@ -46,7 +46,9 @@ from langchain_core.outputs import (
 )
 
 from ._cache import Answer, Cache
+from ._endpoints import Endpoint
 from ._errors import InvalidRequest
+from ._flow import Flow
 from ._types import CacheRequest, Lookup, Scope, stable_hash
 from .processors import last_user_message, message_text
 
@@ -67,6 +69,15 @@ _ROLES = {
     "ToolMessage": "tool",
     "FunctionMessage": "function",
 }
+
+def _not_on_the_wire(*args: Any) -> Any:
+    raise ValueError("LangChain calls its model itself: nothing is replayed on the wire")
+
+
+#: LangChain's entry in the endpoint table: keyed by the adapter, replayed as generations
+LANGCHAIN = Endpoint(
+    "langchain", "", "LangChain LLM cache", _not_on_the_wire, _not_on_the_wire,
+    _not_on_the_wire, _not_on_the_wire, _not_on_the_wire, _not_on_the_wire)
 
 # Most specific first: a chunk is also an instance of its non-chunk base.
 _KINDS: tuple[tuple[str, type[Generation]], ...] = (
@@ -108,17 +119,17 @@ class GistCache(BaseCache):
 
     def lookup(self, prompt: str, llm_string: str) -> RETURN_VAL_TYPE | None:
         """The stored generations for the prompt under this LLM configuration, or None."""
-        request = self._request(prompt, llm_string)
-        if request is None:
+        flow = self._flow(prompt, llm_string)
+        if flow.request is None:
             return None
-        return _generations(self.cache.lookup(request), self.cache)
+        return _generations(flow.lookup(), self.cache)
 
     def update(self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE) -> None:
         """Store the generations of a model call (a cache fault skips the store, never raises)."""
-        request = self._request(prompt, llm_string)
-        answer = _answer(return_val, self.cache) if request is not None else None
-        if request is not None and answer is not None:
-            self.cache.store_answer(request, answer)
+        flow = self._flow(prompt, llm_string)
+        answer = _answer(return_val, self.cache) if flow.request is not None else None
+        if answer is not None:
+            flow.keep(answer)
 
     def clear(self, **kwargs: Any) -> None:
         """Delete every entry this adapter stored in its namespace (other entries stay)."""
@@ -126,17 +137,17 @@ class GistCache(BaseCache):
 
     async def alookup(self, prompt: str, llm_string: str) -> RETURN_VAL_TYPE | None:
         """Async :meth:`lookup`: embedding and database work run off the event loop."""
-        request = self._request(prompt, llm_string)
-        if request is None:
+        flow = self._flow(prompt, llm_string)
+        if flow.request is None:
             return None
-        return _generations(await self.cache.alookup(request), self.cache)
+        return _generations(await flow.alookup(), self.cache)
 
     async def aupdate(self, prompt: str, llm_string: str, return_val: RETURN_VAL_TYPE) -> None:
         """Async :meth:`update`."""
-        request = self._request(prompt, llm_string)
-        answer = _answer(return_val, self.cache) if request is not None else None
-        if request is not None and answer is not None:
-            await self.cache.astore_answer(request, answer)
+        flow = self._flow(prompt, llm_string)
+        answer = _answer(return_val, self.cache) if flow.request is not None else None
+        if answer is not None:
+            await flow.akeep(answer)
 
     async def aclear(self, **kwargs: Any) -> None:
         """Async :meth:`clear`."""
@@ -148,6 +159,11 @@ class GistCache(BaseCache):
         """Close the underlying cache if this adapter built it."""
         if self._owns_cache:
             self.cache.close()
+
+    def _flow(self, prompt: str, llm_string: str) -> Flow:
+        """The flow of one LangChain call (LangChain itself calls the model on a miss)."""
+        return Flow(self.cache, LANGCHAIN, self._request(prompt, llm_string), model="",
+                    body={})
 
     def _request(self, prompt: str, llm_string: str) -> CacheRequest | None:
         """The cache request of a LangChain (prompt, llm_string) pair; None if nothing to key."""

@@ -370,9 +370,12 @@ class ImageCache:
         *,
         revised_prompts: Sequence[str | None] | None = None,
         namespace: str = "default",
+        request: CacheRequest | None = None,
     ) -> Entry | None:
-        """Store generated images for a request; a cache fault is logged and returns None."""
-        request = image_request(kwargs, namespace=namespace)
+        """Store generated images for a request (``request``: the one built from ``kwargs``
+        by a front end, e.g. with its upstream in the scope); a cache fault is logged and
+        returns None."""
+        request = request if request is not None else image_request(kwargs, namespace=namespace)
         if isinstance(images, (bytes, str)) or not images or not all(
                 isinstance(i, (bytes, bytearray)) and i for i in images):
             raise InvalidRequest("images must be a non-empty list of non-empty bytes")
@@ -391,7 +394,8 @@ class ImageCache:
 
     def store_response(self, kwargs: Mapping[str, Any], response: Any, *,
                        namespace: str = "default", max_bytes: int = 64 << 20,
-                       timeout: float = 30.0) -> Entry | None:
+                       timeout: float = 30.0, request: CacheRequest | None = None
+                       ) -> Entry | None:
         """Store an upstream ``ImagesResponse`` (URLs are downloaded first); never raises a
         cache fault: a failed download is logged, counted and returns None."""
         try:
@@ -401,7 +405,8 @@ class ImageCache:
             log.warning("image not cached: %s", exc)
             self.cache.metrics.fault("fetch")
             return None
-        return self.store(kwargs, images, revised_prompts=revised, namespace=namespace)
+        return self.store(kwargs, images, revised_prompts=revised, namespace=namespace,
+                          request=request)
 
     def response(
         self,

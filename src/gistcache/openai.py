@@ -8,8 +8,10 @@
     reply = client.chat.completions.create(model="gpt-4o-mini", messages=msgs)
     print(reply.choices[0].message.content, cache_info(reply).kind)
 
-``chat.completions.create`` and ``completions.create`` (plain and ``stream=True``) are cached;
-every other attribute of the client passes through to the SDK untouched. Answers are the SDK's
+``chat.completions.create`` and ``completions.create`` (plain and ``stream=True``) are cached,
+and ``embeddings.create`` item by item (exact inputs; a batch's uncached items are fetched in
+one call and merged back in order); every other attribute of the client passes through to the
+SDK untouched. Answers are the SDK's
 own types (``ChatCompletion``, ``Completion``, streams of ``ChatCompletionChunk``); a hit can
 only be told from a miss through :func:`cache_info` (or the ``on_lookup`` callback), and by its
 zero token usage: it cost no tokens. Per-call controls, removed before the upstream call:
@@ -25,18 +27,33 @@ were off.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncGenerator, Awaitable, Callable, Generator, Iterator, Mapping
+import os
+import sys
+import weakref
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any, TypeVar, cast
 
-from gistcache import _wire
-from gistcache._cache import Answer, Cache
+from gistcache._cache import Cache
+from gistcache._coalesce import caller_id
+from gistcache._endpoints import (
+    CHAT,
+    COMPLETION,
+    FAKE_UPSTREAM,
+    Endpoint,
+    KeyOptions,
+    upstream_id,
+)
 from gistcache._errors import InvalidRequest, require
-from gistcache._types import CacheRequest, Entry, HitKind, Lookup
-from gistcache.requests import chat_request, completion_request
+from gistcache._flow import AsyncRecordingStream as _AsyncRecordingStream
+from gistcache._flow import AsyncReplayStream as _AsyncReplayStream
+from gistcache._flow import Embeddings, Flow, Policy, Served
+from gistcache._flow import RecordingStream as _RecordingStream
+from gistcache._flow import ReplayStream as _ReplayStream
+from gistcache._types import CacheRequest, HitKind, Lookup
 
-__all__ = ["CacheInfo", "CachedAsyncOpenAI", "CachedOpenAI", "cache_info", "wrap"]
+__all__ = ["CacheInfo", "CachedAsyncOpenAI", "CachedOpenAI", "cache_info", "default_client",
+           "wrap"]
 
 log = logging.getLogger("gistcache.openai")
 
@@ -45,12 +62,8 @@ _C = TypeVar("_C")
 #: the attribute of a response or stream that holds its :class:`CacheInfo`
 _INFO_ATTR = "_gistcache"
 
-#: what stored data that cannot be turned back into an SDK object raises (pydantic's
-#: ValidationError is a ValueError); such an entry is treated as a fault and skipped
-_DATA_ERRORS = (ValueError, TypeError, KeyError, AttributeError)
-
-_CHAT = "chat"
-_COMPLETION = "completion"
+#: set on an SDK client to name its upstream in the scope (gistcache.testing marks its fake)
+UPSTREAM_ATTR = "_gistcache_upstream"
 
 
 @dataclass(frozen=True)
@@ -72,10 +85,6 @@ def cache_info(response: object) -> CacheInfo | None:
     """The :class:`CacheInfo` of a response or stream returned by a wrapped client, else None."""
     info = getattr(response, _INFO_ATTR, None)
     return info if isinstance(info, CacheInfo) else None
-
-
-#: the info of a call whose stored answer could not be replayed (it went upstream)
-_UNUSABLE = CacheInfo(HitKind.MISS, reason="stored answer unusable")
 
 
 def _info_of(result: Lookup) -> CacheInfo:
@@ -146,8 +155,17 @@ def _pop_controls(kwargs: dict[str, Any]) -> _Controls:
 # -- the shared logic of the sync and async clients -----------------------------------------------
 
 
+def _completion_chunk(sdk: Any, data: dict[str, Any]) -> Any:
+    # A streamed Completion has no finish reason until its last chunk, which its type does not
+    # allow: check the chunk with one filled in, then build it leniently, as the SDK does.
+    probe = {**data, "choices": [{**c, "finish_reason": c.get("finish_reason") or "stop"}
+                                 for c in data.get("choices") or []]}
+    sdk.types.Completion.model_validate(probe)
+    return sdk.types.Completion.model_construct(**data)
+
+
 class _Adapter:
-    """What the sync and async wrappers share: request building, replay, reporting."""
+    """What the sync and async wrappers share: keying, SDK types, reporting."""
 
     def __init__(
         self,
@@ -157,6 +175,7 @@ class _Adapter:
         preprocess: str | None,
         on_lookup: Callable[[CacheInfo], object] | None,
         chunk_chars: int,
+        upstream: str | None,
     ) -> None:
         sdk = require("openai", feature="the OpenAI adapter", extra="openai")
         self.cache = cache
@@ -164,314 +183,78 @@ class _Adapter:
         self.preprocess = preprocess
         self.on_lookup = on_lookup
         self.chunk_chars = chunk_chars
+        self.upstream = upstream
         self.sdk = sdk
-        self._types = {_CHAT: sdk.types.chat.ChatCompletion, _COMPLETION: sdk.types.Completion}
-        self._chunk_types = {_CHAT: sdk.types.chat.ChatCompletionChunk,
-                             _COMPLETION: sdk.types.Completion}
+        self.plain: dict[str, Callable[[dict[str, Any]], Any]] = {
+            CHAT.name: sdk.types.chat.ChatCompletion.model_validate,
+            COMPLETION.name: sdk.types.Completion.model_validate,
+        }
+        self.event: dict[str, Callable[[dict[str, Any]], Any]] = {
+            CHAT.name: sdk.types.chat.ChatCompletionChunk.model_validate,
+            COMPLETION.name: lambda data: _completion_chunk(sdk, data),
+        }
         omit = getattr(sdk, "Omit", None)
         self._absent: tuple[type, ...] = (sdk.NotGiven, omit) if omit is not None \
             else (sdk.NotGiven,)
-
-    # -- requests --
 
     def given(self, kwargs: Mapping[str, Any]) -> dict[str, Any]:
         """The arguments actually given (the SDK's NOT_GIVEN / omit sentinels dropped)."""
         return {k: v for k, v in kwargs.items() if not isinstance(v, self._absent)}
 
-    def request(self, kind: str, given: Mapping[str, Any], controls: _Controls
-                ) -> CacheRequest | None:
-        """The cache request of a call, or None when the cache cannot key it."""
-        namespace = controls.namespace or self.namespace or self.cache.config.namespace
+    def flow(self, endpoint: Endpoint, client: _Identity, given: Mapping[str, Any],
+             controls: _Controls) -> Flow:
+        """The flow of one call (its request None when the cache cannot key it)."""
+        upstream = self.upstream or client.upstream
+        options = KeyOptions(
+            namespace=controls.namespace or self.namespace or self.cache.config.namespace,
+            preprocess=self.preprocess or self.cache.config.preprocess,
+            min_similarity=controls.min_similarity, upstream=upstream)
+        request: CacheRequest | None = None
+        reason = "request not cacheable"
         try:
-            if kind == _CHAT:
-                return chat_request(given, namespace=namespace,
-                                    preprocess=self.preprocess or self.cache.config.preprocess,
-                                    min_similarity=controls.min_similarity)
-            return completion_request(given, namespace=namespace,
-                                      min_similarity=controls.min_similarity)
+            request = endpoint.key(given, options)
         except InvalidRequest as exc:
             # Not ours to reject: the SDK (or the API) answers it exactly as it would uncached.
             log.debug("request not cacheable, calling upstream uncached: %s", exc)
-            self.cache.metrics.count("adapter_uncacheable")
-            return None
+        policy = Policy(lookup=not controls.skip_lookup, store=not controls.skip_store,
+                        ttl=controls.ttl)
+        return Flow(self.cache, endpoint, request, model=str(given.get("model", "")),
+                    body=given, caller=client.caller,
+                    policy=policy, chunk_chars=self.chunk_chars, bypass=reason)
 
-    # -- answers and responses --
+    def events(self, endpoint: Endpoint) -> Callable[[list[dict[str, Any]]], list[Any]]:
+        """Builds the SDK event objects of a replay."""
+        make = self.event[endpoint.name]
+        return lambda events: [make(e) for e in events]
 
-    def answer_of(self, kind: str, response: Any) -> Answer:
-        """The storable answer of an upstream response (not cacheable if unreadable)."""
-        try:
-            answer = (_wire.answer_from_chat(response) if kind == _CHAT
-                      else _wire.answer_from_completion(response))
-        except _DATA_ERRORS as exc:
-            log.warning("cannot read the upstream %s response, not caching it: %s", kind, exc,
-                        exc_info=exc)
-            self.cache.metrics.fault("adapter_answer")
-            return Answer("", cacheable=False)
-        return _with_model(answer, getattr(response, "model", None))
-
-    def build(self, kind: str, source: Entry | Answer, model: str) -> Any | None:
-        """An SDK response object for a stored answer, or None if its data is unusable."""
-        try:
-            if kind == _CHAT:
-                data = _wire.chat_completion(source, _model_of(source, model))
-            else:
-                data = _wire.completion(source, _model_of(source, model))
-            return self._types[kind].model_validate(data)
-        except _DATA_ERRORS as exc:
-            self._unusable(source, exc)
-            return None
-
-    def build_served(self, kind: str, answer: Answer, result: Lookup, model: str) -> Any | None:
-        """The response for a hit or a shared answer of a concurrent call, or None if unusable."""
-        if result.entry is not None:
-            return self.build(kind, result.entry, model)
-        if answer.cacheable:  # a follower of a coalesced call: the leader's fresh answer
-            return self.build(kind, answer, model)
-        return None
-
-    def replay(self, kind: str, source: Entry | Answer, model: str, include_usage: bool
-               ) -> list[Any] | None:
-        """The SDK chunk objects replaying a stored answer, or None if its data is unusable."""
-        chunk_type = self._chunk_types[kind]
-        name = _model_of(source, model)
-        try:
-            if kind == _CHAT:
-                dicts = list(_wire.chat_chunks(source, name, chunk_chars=self.chunk_chars,
-                                               include_usage=include_usage))
-            else:
-                dicts = list(_wire.completion_chunks(source, name, chunk_chars=self.chunk_chars))
-                if include_usage and dicts:
-                    last = dicts[-1]
-                    dicts.append({**last, "choices": [], "usage": {
-                        "prompt_tokens": 0, "completion_tokens": 0, "total_tokens": 0}})
-                # A streamed Completion has no finish reason until its last chunk, which its
-                # type does not allow: check the stored data as a whole answer, then build the
-                # chunks leniently, as the SDK itself does.
-                self._types[kind].model_validate(_wire.completion(source, name))
-                return [chunk_type.model_construct(**d) for d in dicts]
-            return [chunk_type.model_validate(d) for d in dicts]
-        except _DATA_ERRORS as exc:
-            self._unusable(source, exc)
-            return None
-
-    def _unusable(self, source: Entry | Answer, exc: Exception) -> None:
-        where = f"entry {source.id}" if isinstance(source, Entry) else "a shared answer"
-        log.warning("stored answer (%s) cannot be replayed, calling upstream: %s", where, exc,
-                    exc_info=exc)
-        self.cache.metrics.fault("adapter_replay")
-
-    def report(self, obj: Any, info: CacheInfo) -> Any:
+    def report(self, served: Served[Any], wrap_stream: Callable[[Any], Any] | None = None
+               ) -> Any:
         """Attach the cache info to a response or stream and tell ``on_lookup``."""
+        obj = served.value
+        if wrap_stream is not None:
+            obj = wrap_stream(obj)
+        info = _info_of(served.lookup)
         _tag(obj, info)
         if self.on_lookup is not None:
             self.on_lookup(info)
         return obj
 
-    def accumulator(self, kind: str) -> _SafeAccumulator:
-        """A stream accumulator for ``kind`` whose faults are counted, never raised."""
-        return _SafeAccumulator(kind, self.cache)
+
+@dataclass(frozen=True)
+class _Identity:
+    """Who a wrapped client calls, and as whom: computed once per client, not per call."""
+
+    upstream: str
+    caller: str
+
+    @classmethod
+    def of(cls, client: Any) -> _Identity:
+        return cls(_upstream_of(client), caller_id(getattr(client, "api_key", None)))
 
 
-def _with_model(answer: Answer, model: object) -> Answer:
-    # Keep the model name the upstream answered with (e.g. a dated snapshot) for replays.
-    if not isinstance(model, str) or not model or answer.payload is None:
-        return answer
-    return Answer(answer.text, {**answer.payload, "model": model}, answer.prompt_tokens,
-                  answer.completion_tokens, answer.cacheable)
-
-
-def _model_of(source: Entry | Answer, requested: str) -> str:
-    stored = (source.payload or {}).get("model")
-    return stored if isinstance(stored, str) and stored else requested
-
-
-def _include_usage(given: Mapping[str, Any]) -> bool:
-    options = given.get("stream_options")
-    return isinstance(options, Mapping) and bool(options.get("include_usage"))
-
-
-class _SafeAccumulator:
-    """A :class:`_wire.StreamAccumulator` that turns a fault into "do not store"."""
-
-    def __init__(self, kind: str, cache: Cache) -> None:
-        self._acc = _wire.StreamAccumulator(kind)
-        self._cache = cache
-        self._broken = False
-        self._model: object = None
-
-    def add(self, chunk: Any) -> None:
-        """Fold one chunk in (a chunk that cannot be read marks the answer unstorable)."""
-        if self._broken:
-            return
-        self._model = getattr(chunk, "model", None) or self._model
-        try:
-            self._acc.add(chunk)
-        except _DATA_ERRORS as exc:  # the caller still gets every chunk; we just don't store
-            log.warning("cannot fold a streamed chunk, the answer will not be cached: %s", exc,
-                        exc_info=exc)
-            self._cache.metrics.fault("adapter_stream")
-            self._broken = True
-
-    def answer(self) -> Answer | None:
-        """The assembled answer if it may be stored, else None."""
-        if self._broken:
-            return None
-        answer = self._acc.answer()
-        return _with_model(answer, self._model) if answer.cacheable else None
-
-
-# -- streams --------------------------------------------------------------------------------------
-
-
-class _ReplayStream:
-    """A cache hit as a ``Stream``-like iterator of SDK chunks."""
-
-    def __init__(self, chunks: list[Any]) -> None:
-        self._chunks = iter(chunks)
-        self._closed = False
-
-    def __iter__(self) -> Iterator[Any]:
-        return self
-
-    def __next__(self) -> Any:
-        if self._closed:
-            raise StopIteration
-        return next(self._chunks)
-
-    def close(self) -> None:
-        """Stop the replay."""
-        self._closed = True
-
-    def __enter__(self) -> _ReplayStream:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
-
-
-class _RecordingStream:
-    """The SDK's stream, passed through chunk by chunk; stored only if it ends normally."""
-
-    def __init__(self, upstream: Any, acc: _SafeAccumulator,
-                 on_end: Callable[[Answer], object]) -> None:
-        self._upstream = upstream
-        self._acc = acc
-        self._on_end = on_end
-        self._gen = self._run()
-
-    def _run(self) -> Generator[Any, None, None]:
-        for chunk in self._upstream:
-            self._acc.add(chunk)
-            yield chunk
-        # Reached only when the upstream ended normally: not on close(), break or an error.
-        answer = self._acc.answer()
-        if answer is not None:
-            self._on_end(answer)
-
-    def __iter__(self) -> Iterator[Any]:
-        return self
-
-    def __next__(self) -> Any:
-        return next(self._gen)
-
-    def close(self) -> None:
-        """Stop reading and release the upstream connection; nothing is stored."""
-        self._gen.close()
-        self._upstream.close()
-
-    def __enter__(self) -> _RecordingStream:
-        return self
-
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
-        self.close()
-
-    def __getattr__(self, name: str) -> Any:
-        # the rest of the SDK stream (``response``, ...) as it is
-        if name == "_upstream":  # not set yet (a half-built object): no recursion
-            raise AttributeError(name)
-        return getattr(self._upstream, name)
-
-
-class _AsyncReplayStream:
-    """A cache hit as an ``AsyncStream``-like iterator of SDK chunks."""
-
-    def __init__(self, chunks: list[Any]) -> None:
-        self._chunks = iter(chunks)
-        self._closed = False
-
-    def __aiter__(self) -> _AsyncReplayStream:
-        return self
-
-    async def __anext__(self) -> Any:
-        if self._closed:
-            raise StopAsyncIteration
-        try:
-            return next(self._chunks)
-        except StopIteration:
-            raise StopAsyncIteration from None
-
-    async def close(self) -> None:
-        """Stop the replay."""
-        self._closed = True
-
-    async def aclose(self) -> None:
-        """Alias of :meth:`close`, as on the SDK's ``AsyncStream``."""
-        await self.close()
-
-    async def __aenter__(self) -> _AsyncReplayStream:
-        return self
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
-        await self.close()
-
-
-class _AsyncRecordingStream:
-    """The SDK's async stream, passed through; stored only if it ends normally."""
-
-    def __init__(self, upstream: Any, acc: _SafeAccumulator,
-                 on_end: Callable[[Answer], Awaitable[object]]) -> None:
-        self._upstream = upstream
-        self._acc = acc
-        self._on_end = on_end
-        self._gen = self._run()
-
-    async def _run(self) -> AsyncGenerator[Any, None]:
-        async for chunk in self._upstream:
-            self._acc.add(chunk)
-            yield chunk
-        answer = self._acc.answer()  # only after a normal end, as in the sync stream
-        if answer is not None:
-            await self._on_end(answer)
-
-    def __aiter__(self) -> _AsyncRecordingStream:
-        return self
-
-    async def __anext__(self) -> Any:
-        return await self._gen.__anext__()
-
-    async def close(self) -> None:
-        """Stop reading and release the upstream connection; nothing is stored."""
-        await self._gen.aclose()
-        await self._upstream.close()
-
-    async def aclose(self) -> None:
-        """Alias of :meth:`close`, as on the SDK's ``AsyncStream``."""
-        await self.close()
-
-    async def __aenter__(self) -> _AsyncRecordingStream:
-        return self
-
-    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                        tb: TracebackType | None) -> None:
-        await self.close()
-
-    def __getattr__(self, name: str) -> Any:
-        if name == "_upstream":
-            raise AttributeError(name)
-        return getattr(self._upstream, name)
+def _upstream_of(client: Any) -> str:
+    marked = getattr(client, UPSTREAM_ATTR, None)
+    return marked if isinstance(marked, str) and marked else upstream_id(client.base_url)
 
 
 # -- the cached create methods ----------------------------------------------------------------
@@ -495,138 +278,109 @@ class _Delegate:
 class _SyncResource(_Delegate):
     """``chat.completions`` or ``completions`` of a sync client, with a cached ``create``."""
 
-    def __init__(self, inner: Any, adapter: _Adapter, kind: str) -> None:
+    def __init__(self, inner: Any, adapter: _Adapter, endpoint: Endpoint, client: Any) -> None:
         super().__init__(inner)
         self._adapter = adapter
-        self._kind = kind
+        self._endpoint = endpoint
+        self._client = _Identity.of(client)
 
     def create(self, **kwargs: Any) -> Any:
         """The SDK's ``create``, answered from the cache when it can be."""
-        adapter, kind = self._adapter, self._kind
+        adapter, endpoint = self._adapter, self._endpoint
         controls = _pop_controls(kwargs)
-        upstream = self.__wrapped__.create
         given = adapter.given(kwargs)
-        request = adapter.request(kind, given, controls)
-        if request is None:
-            return adapter.report(upstream(**kwargs),
-                                  CacheInfo(HitKind.BYPASS, reason="request not cacheable"))
+        flow = adapter.flow(endpoint, self._client, given, controls)
+
+        def upstream() -> Any:
+            return self.__wrapped__.create(**kwargs)
+
         if given.get("stream"):
-            return self._stream(request, kwargs, given, controls)
-        return self._plain(request, kwargs, given, controls)
-
-    def _plain(self, request: CacheRequest, kwargs: dict[str, Any], given: Mapping[str, Any],
-               controls: _Controls) -> Any:
-        adapter, kind, cache = self._adapter, self._kind, self._adapter.cache
-        responses: list[Any] = []
-
-        def call() -> Answer:
-            response = self.__wrapped__.create(**kwargs)
-            responses.append(response)
-            return adapter.answer_of(kind, response)
-
-        answer, result = cache.get_or_call(request, call, lookup=not controls.skip_lookup,
-                                           store=not controls.skip_store, ttl=controls.ttl)
-        if responses:
-            return adapter.report(responses[0], _info_of(result))
-        built = adapter.build_served(kind, answer, result, given["model"])
-        if built is not None:
-            return adapter.report(built, _info_of(result))
-        # The stored (or shared) answer is unusable: answer as if the cache were off; the fresh
-        # answer replaces an exact entry.
-        response = self.__wrapped__.create(**kwargs)
-        fresh = adapter.answer_of(kind, response)
-        if not controls.skip_store and fresh.cacheable:
-            cache.store_answer(request, fresh, ttl=controls.ttl)
-        return adapter.report(response, _UNUSABLE)
-
-    def _stream(self, request: CacheRequest, kwargs: dict[str, Any], given: Mapping[str, Any],
-                controls: _Controls) -> Any:
-        adapter, kind, cache = self._adapter, self._kind, self._adapter.cache
-        if controls.skip_lookup:
-            info = CacheInfo(HitKind.BYPASS, reason="cache_skip_lookup")
-        else:
-            result = cache.lookup(request)
-            info = _info_of(result)
-            if result.hit and result.entry is not None:
-                chunks = adapter.replay(kind, result.entry, given["model"], _include_usage(given))
-                if chunks is not None:
-                    return adapter.report(_ReplayStream(chunks), info)
-                info = _UNUSABLE
-        upstream = self.__wrapped__.create(**kwargs)
-
-        def store(answer: Answer) -> None:
-            if not controls.skip_store:
-                cache.store_answer(request, answer, ttl=controls.ttl)
-
-        return adapter.report(_RecordingStream(upstream, adapter.accumulator(kind), store), info)
+            served = flow.stream(upstream, adapter.events(endpoint))
+            wrap = _ReplayStream if served.origin == "cache" else \
+                (lambda s: _RecordingStream(s, flow.recorder()))
+            return adapter.report(served, wrap)
+        return adapter.report(flow.call(upstream, adapter.plain[endpoint.name]))
 
 
 class _AsyncResource(_Delegate):
     """``chat.completions`` or ``completions`` of an async client, with a cached ``create``."""
 
-    def __init__(self, inner: Any, adapter: _Adapter, kind: str) -> None:
+    def __init__(self, inner: Any, adapter: _Adapter, endpoint: Endpoint, client: Any) -> None:
         super().__init__(inner)
         self._adapter = adapter
-        self._kind = kind
+        self._endpoint = endpoint
+        self._client = _Identity.of(client)
 
     async def create(self, **kwargs: Any) -> Any:
         """The SDK's ``create``, answered from the cache when it can be (never blocks the loop)."""
-        adapter, kind = self._adapter, self._kind
+        adapter, endpoint = self._adapter, self._endpoint
         controls = _pop_controls(kwargs)
         given = adapter.given(kwargs)
-        request = adapter.request(kind, given, controls)
-        if request is None:
-            return adapter.report(await self.__wrapped__.create(**kwargs),
-                                  CacheInfo(HitKind.BYPASS, reason="request not cacheable"))
+        flow = adapter.flow(endpoint, self._client, given, controls)
+
+        async def upstream() -> Any:
+            return await self.__wrapped__.create(**kwargs)
+
         if given.get("stream"):
-            return await self._stream(request, kwargs, given, controls)
-        return await self._plain(request, kwargs, given, controls)
+            served = await flow.astream(upstream, adapter.events(endpoint))
+            wrap = _AsyncReplayStream if served.origin == "cache" else \
+                (lambda s: _AsyncRecordingStream(s, flow.recorder()))
+            return adapter.report(served, wrap)
+        return adapter.report(await flow.acall(upstream, adapter.plain[endpoint.name]))
 
-    async def _plain(self, request: CacheRequest, kwargs: dict[str, Any],
-                     given: Mapping[str, Any], controls: _Controls) -> Any:
-        adapter, kind, cache = self._adapter, self._kind, self._adapter.cache
-        responses: list[Any] = []
 
-        async def call() -> Answer:
-            response = await self.__wrapped__.create(**kwargs)
-            responses.append(response)
-            return adapter.answer_of(kind, response)
+class _Embeddings(_Delegate):
+    """``embeddings`` of a client: each input item cached exactly, the rest fetched at once."""
 
-        answer, result = await cache.aget_or_call(
-            request, call, lookup=not controls.skip_lookup, store=not controls.skip_store,
-            ttl=controls.ttl)
-        if responses:
-            return adapter.report(responses[0], _info_of(result))
-        built = adapter.build_served(kind, answer, result, given["model"])
-        if built is not None:
-            return adapter.report(built, _info_of(result))
-        response = await self.__wrapped__.create(**kwargs)  # as in the sync client
-        fresh = adapter.answer_of(kind, response)
-        if not controls.skip_store and fresh.cacheable:
-            await cache.astore_answer(request, fresh, ttl=controls.ttl)
-        return adapter.report(response, _UNUSABLE)
+    def __init__(self, inner: Any, adapter: _Adapter, client: Any) -> None:
+        super().__init__(inner)
+        self._adapter = adapter
+        self._client = _Identity.of(client)
 
-    async def _stream(self, request: CacheRequest, kwargs: dict[str, Any],
-                      given: Mapping[str, Any], controls: _Controls) -> Any:
-        adapter, kind, cache = self._adapter, self._kind, self._adapter.cache
-        if controls.skip_lookup:
-            info = CacheInfo(HitKind.BYPASS, reason="cache_skip_lookup")
-        else:
-            result = await cache.alookup(request)
-            info = _info_of(result)
-            if result.hit and result.entry is not None:
-                chunks = adapter.replay(kind, result.entry, given["model"], _include_usage(given))
-                if chunks is not None:
-                    return adapter.report(_AsyncReplayStream(chunks), info)
-                info = _UNUSABLE
-        upstream = await self.__wrapped__.create(**kwargs)
+    def _batch(self, kwargs: dict[str, Any]) -> Embeddings | None:
+        adapter = self._adapter
+        controls = _pop_controls(kwargs)
+        options = KeyOptions(
+            namespace=controls.namespace or adapter.namespace or adapter.cache.config.namespace,
+            upstream=adapter.upstream or self._client.upstream)
+        policy = Policy(lookup=not controls.skip_lookup, store=not controls.skip_store,
+                        ttl=controls.ttl)
+        try:
+            return Embeddings(adapter.cache, adapter.given(kwargs), options, policy)
+        except InvalidRequest as exc:
+            log.debug("embeddings not cacheable, calling upstream uncached: %s", exc)
+            adapter.cache.metrics.count("uncacheable")
+            return None
 
-        async def store(answer: Answer) -> None:
-            if not controls.skip_store:
-                await cache.astore_answer(request, answer, ttl=controls.ttl)
+    def _report(self, data: dict[str, Any], lookup: Lookup) -> Any:
+        response = self._adapter.sdk.types.CreateEmbeddingResponse.model_validate(data)
+        return self._adapter.report(Served(response, lookup, "cache"))
 
-        return adapter.report(
-            _AsyncRecordingStream(upstream, adapter.accumulator(kind), store), info)
+    def create(self, **kwargs: Any) -> Any:
+        """The SDK's ``create``, with cached items answered from the cache."""
+        batch = self._batch(kwargs)
+        if batch is None:
+            return self._adapter.report(Served(self.__wrapped__.create(**kwargs),
+                                               Lookup(HitKind.BYPASS), "upstream"))
+        served = batch.embed(lambda body: self.__wrapped__.create(**{**kwargs, **body}))
+        return self._report(served.value, served.lookup)
+
+
+class _AsyncEmbeddings(_Embeddings):
+    """``embeddings`` of an async client."""
+
+    async def create(self, **kwargs: Any) -> Any:
+        """The SDK's ``create``, with cached items answered from the cache."""
+        batch = self._batch(kwargs)
+        if batch is None:
+            return self._adapter.report(Served(await self.__wrapped__.create(**kwargs),
+                                               Lookup(HitKind.BYPASS), "upstream"))
+
+        async def upstream(body: dict[str, Any]) -> Any:
+            return await self.__wrapped__.create(**{**kwargs, **body})
+
+        served = await batch.aembed(upstream)
+        return self._report(served.value, served.lookup)
 
 
 # -- the clients ------------------------------------------------------------------------------
@@ -642,12 +396,15 @@ class _Client(_Delegate):
     """What the sync and async wrapped clients share."""
 
     _resource: type[_SyncResource] | type[_AsyncResource]
+    _embeddings: type[_Embeddings]
 
     def __init__(self, client: Any, adapter: _Adapter) -> None:
         super().__init__(client)
         self._adapter = adapter
-        self.chat = _Chat(client.chat, self._resource(client.chat.completions, adapter, _CHAT))
-        self.completions = self._resource(client.completions, adapter, _COMPLETION)
+        self.chat = _Chat(client.chat,
+                          self._resource(client.chat.completions, adapter, CHAT, client))
+        self.completions = self._resource(client.completions, adapter, COMPLETION, client)
+        self.embeddings = self._embeddings(client.embeddings, adapter, client)
 
     @property
     def gistcache(self) -> Cache:
@@ -656,7 +413,11 @@ class _Client(_Delegate):
 
     def with_options(self, **options: Any) -> Any:
         """The SDK's ``with_options`` (alias ``copy``), still cached."""
-        return type(self)(self.__wrapped__.with_options(**options), self._adapter)
+        copied = self.__wrapped__.with_options(**options)
+        marked = getattr(self.__wrapped__, UPSTREAM_ATTR, None)
+        if marked is not None and "base_url" not in options:
+            setattr(copied, UPSTREAM_ATTR, marked)
+        return type(self)(copied, self._adapter)
 
     copy = with_options
 
@@ -665,12 +426,14 @@ class CachedOpenAI(_Client):
     """An ``openai.OpenAI`` client whose completion calls go through a cache."""
 
     _resource = _SyncResource
+    _embeddings = _Embeddings
 
 
 class CachedAsyncOpenAI(_Client):
     """An ``openai.AsyncOpenAI`` client whose completion calls go through a cache."""
 
     _resource = _AsyncResource
+    _embeddings = _AsyncEmbeddings
 
 
 def wrap(
@@ -681,12 +444,15 @@ def wrap(
     preprocess: str | None = None,
     on_lookup: Callable[[CacheInfo], object] | None = None,
     chunk_chars: int = 16,
+    upstream: str | None = None,
 ) -> _C:
     """A cached drop-in for an ``openai.OpenAI`` or ``openai.AsyncOpenAI`` client.
 
     ``cache`` defaults to ``Cache()`` (the embedded default); ``namespace`` and ``preprocess``
     default to the cache's config; ``on_lookup`` is called with the :class:`CacheInfo` of every
     cached call; a streamed hit is replayed in chunks of about ``chunk_chars`` characters.
+    ``upstream`` names the upstream in the scope (default: the client's base URL), so that
+    answers of one provider or server are never served for another.
     """
     sdk = require("openai", feature="the OpenAI adapter", extra="openai")
     if isinstance(client, _Client):
@@ -703,6 +469,30 @@ def wrap(
     if not isinstance(chunk_chars, int) or isinstance(chunk_chars, bool) or chunk_chars < 1:
         raise InvalidRequest(f"chunk_chars must be a positive integer, got {chunk_chars!r}")
     adapter = _Adapter(cache if cache is not None else Cache(), namespace=namespace,
-                       preprocess=preprocess, on_lookup=on_lookup, chunk_chars=chunk_chars)
+                       preprocess=preprocess, on_lookup=on_lookup, chunk_chars=chunk_chars,
+                       upstream=upstream)
     # Typed as the client it wraps: it answers every call that client does.
     return cast(_C, cls(client, adapter))
+
+
+def default_client(**options: Any) -> Any:
+    """``openai.OpenAI(**options)``, or, without an API key, a client of a local fake model.
+
+    With no ``api_key`` given and no ``OPENAI_API_KEY`` set, a :class:`FakeOpenAI` server is
+    started in this process (it stops with it) and the client talks to it: examples run
+    offline, and a line on stderr says that the answers are canned, not a model's. Entries
+    stored from it are scoped to the fake upstream: never served for a real one.
+    """
+    sdk = require("openai", feature="the OpenAI adapter", extra="openai")
+    if options.get("api_key") or os.environ.get("OPENAI_API_KEY"):
+        return sdk.OpenAI(**options)
+    from .testing import FakeOpenAI
+
+    fake = FakeOpenAI().start()
+    client = sdk.OpenAI(**{**options, "base_url": fake.base_url, "api_key": fake.api_key})
+    setattr(client, UPSTREAM_ATTR, FAKE_UPSTREAM)
+    weakref.finalize(client, fake.stop)
+    print(f"gistcache: OPENAI_API_KEY is not set, so a local FAKE model at {fake.base_url} "
+          "answers (canned text, no real model); set OPENAI_API_KEY to ask OpenAI.",
+          file=sys.stderr)
+    return client

@@ -1,10 +1,10 @@
 """The ASGI layer in front of the routes: body size limits, and the lean path of the cached
 LLM endpoints.
 
-Every request body is read here once, bounded by the configured limit (413 past it). Chat and
-completion requests are then answered right here by the gateway, without the framework's
-routing and middleware layers in between: an exact repeat costs little more than parsing its
-JSON. Everything else is passed on to the FastAPI routes with the body replayed.
+Every request body is read here once, bounded by the configured limit (413 past it). Requests
+of the endpoint table's endpoints are then answered right here by the gateway, without the
+framework's routing and middleware layers in between: an exact repeat costs little more than
+parsing its JSON. Everything else is passed on to the FastAPI routes with the body replayed.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from starlette.responses import Response
 
+from .._endpoints import ENDPOINTS, Endpoint
 from ._http import ApiError, error_json
-from ._llm import CHAT, COMPLETION, Kind
 
 if TYPE_CHECKING:
     from .app import ServerState
@@ -31,7 +31,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-_CACHED: dict[str, Kind] = {CHAT.path: CHAT, COMPLETION.path: COMPLETION}
+_CACHED: dict[str, Endpoint] = {e.path: e for e in ENDPOINTS.values()}
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -40,7 +40,7 @@ def _json_response(status: int, body: bytes, headers: dict[str, str] | None = No
 
 
 class Gate:
-    """ASGI middleware: bounded body reading; chat and completions answered directly."""
+    """ASGI middleware: bounded body reading; the cached endpoints answered directly."""
 
     def __init__(self, app: ASGIApp, state: Callable[[], ServerState | None]) -> None:
         self.app = app

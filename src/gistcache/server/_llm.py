@@ -1,8 +1,8 @@
-"""The cached LLM endpoints: chat completions and legacy completions, plain and streamed.
+"""The cached LLM endpoints of the endpoint table, plain and streamed, over the one flow.
 
-    request -> controls (headers) -> cache request -> lookup (with a deadline)
+    request -> controls (headers) -> cache request -> lookup (with a deadline) -> Flow
         hit  -> the stored answer in the wire format (a stream is replayed in small chunks)
-        miss -> upstream (identical requests in flight coalesced) -> store -> upstream's bytes
+        miss -> upstream (identical requests of one caller coalesced) -> store -> upstream's bytes
 
 A streamed miss is relayed chunk by chunk as it arrives and stored only when the upstream
 finished it normally. Upstream errors are returned unchanged and never stored.
@@ -15,32 +15,24 @@ import json
 import logging
 import os
 import time
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any
 
 import httpx
 from starlette.responses import Response, StreamingResponse
 
-from .._cache import Answer, Cache
+from .._cache import Cache
+from .._coalesce import caller_id
+from .._endpoints import EMBEDDINGS, BadBody, Endpoint, KeyOptions, upstream_id
 from .._errors import InvalidRequest
-from .._types import CacheRequest, Entry, HitKind, Lookup
-from .._wire import (
-    StreamAccumulator,
-    answer_from_chat,
-    answer_from_completion,
-    chat_chunks,
-    chat_completion,
-    completion,
-    completion_chunks,
-)
-from ..requests import chat_request, completion_request
-from ._http import ApiError, Controls, error_json, parse_controls, parse_json_object
+from .._flow import Embeddings, Flow, Policy, Served, SSEDecoder
+from .._types import CacheRequest, HitKind, Lookup
+from ._http import ApiError, Controls, caller_key, parse_controls, parse_json_object
 from ._observe import ServerStats
 from ._upstream import Upstream, UpstreamError, passthrough_headers
 from .settings import ServerSettings
 
-__all__ = ["CHAT", "COMPLETION", "DEADLINE", "Gateway", "Kind", "hit_headers", "timed_out"]
+__all__ = ["DEADLINE", "Gateway", "hit_headers", "timed_out"]
 
 log = logging.getLogger("gistcache.server")
 
@@ -53,24 +45,6 @@ DEADLINE = "lookup deadline"
 def timed_out(lookup: Lookup) -> bool:
     """True for the bypass of a lookup that missed its deadline."""
     return lookup.kind is HitKind.BYPASS and lookup.reason.startswith(DEADLINE)
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One cached endpoint and its wire format."""
-
-    name: str
-    path: str
-    answer_from: Callable[[Any], Answer]
-    respond: Callable[[Entry | Answer, str], dict[str, Any]]
-
-
-def _chat_respond(answer: Entry | Answer, model: str) -> dict[str, Any]:
-    return chat_completion(answer, model)
-
-
-CHAT = Kind("chat", "/v1/chat/completions", answer_from_chat, _chat_respond)
-COMPLETION = Kind("completion", "/v1/completions", answer_from_completion, completion)
 
 
 def _ascii(text: str, limit: int = 200) -> str:
@@ -91,83 +65,8 @@ def hit_headers(lookup: Lookup) -> dict[str, str]:
     return headers
 
 
-def _validate(kind: Kind, body: Mapping[str, Any]) -> None:
-    """The structural checks whose failure is the caller's error (400), not a cache bypass."""
-    model = body.get("model")
-    if not isinstance(model, str) or not model.strip():
-        raise ApiError(400, "'model' must be a non-empty string", param="model")
-    if kind is CHAT:
-        messages = body.get("messages")
-        if not isinstance(messages, list) or not messages:
-            raise ApiError(400, "'messages' must be a non-empty list of message objects",
-                           param="messages")
-        for i, message in enumerate(messages):
-            if not isinstance(message, dict) or not isinstance(message.get("role"), str):
-                raise ApiError(400, f"messages[{i}] must be an object with a string 'role'",
-                               param="messages")
-    elif not isinstance(body.get("prompt"), (str, list)):
-        raise ApiError(400, "'prompt' must be a string or a list", param="prompt")
-    stream = body.get("stream")
-    if stream is not None and not isinstance(stream, bool):
-        raise ApiError(400, f"'stream' must be true or false, got {stream!r}", param="stream")
-    temperature = body.get("temperature")
-    if temperature is not None and (
-        isinstance(temperature, bool) or not isinstance(temperature, (int, float))
-        or not 0 <= temperature <= 2
-    ):
-        raise ApiError(400, f"'temperature' must be a number in [0, 2], got {temperature!r}",
-                       param="temperature")
-
-
-async def _sse(events: Iterator[dict[str, Any]]) -> AsyncIterator[bytes]:
-    for event in events:
-        yield b"data: " + json.dumps(event).encode() + b"\n\n"
-    yield b"data: [DONE]\n\n"
-
-
-class _SSEReader:
-    """Follows a relayed event stream: folds chunks into an answer, notices [DONE]."""
-
-    def __init__(self, kind: str) -> None:
-        self.acc = StreamAccumulator(kind)
-        self.done = False
-        self.failed = False
-        self._buffer = b""
-        self._data: list[bytes] = []
-
-    def feed(self, data: bytes) -> None:
-        self._buffer += data
-        *lines, self._buffer = self._buffer.split(b"\n")
-        for line in lines:
-            line = line.rstrip(b"\r")
-            if not line:
-                self._dispatch()
-            elif line.startswith(b"data:"):
-                self._data.append(line[5:].lstrip(b" "))
-
-    def _dispatch(self) -> None:
-        if not self._data:
-            return
-        payload, self._data = b"\n".join(self._data), []
-        if payload.strip() == b"[DONE]":
-            self.done = True
-            return
-        try:
-            event = json.loads(payload)
-        except ValueError:
-            self.failed = True  # not a stream we understand: relay it, never store it
-            return
-        if not isinstance(event, dict) or event.get("error"):
-            self.failed = True
-            return
-        try:
-            self.acc.add(event)
-        except (AttributeError, TypeError, KeyError):
-            self.failed = True
-
-
 class Gateway:
-    """Answers the cached LLM endpoints from the cache or the upstream."""
+    """Answers the cached LLM endpoints from the cache or the upstream, through the one flow."""
 
     def __init__(self, cache: Cache, settings: ServerSettings, upstream: Upstream,
                  stats: ServerStats) -> None:
@@ -175,6 +74,8 @@ class Gateway:
         self.settings = settings
         self.upstream = upstream
         self.stats = stats
+        #: the upstream as the scope names it: entries of another upstream are never served
+        self.upstream_scope = settings.upstream_scope or upstream_id(settings.upstream)
 
     # -- request parsing --------------------------------------------------------------------
 
@@ -183,18 +84,21 @@ class Gateway:
         return parse_controls(headers, default_namespace=self.cache.config.namespace,
                               namespace_from_key=self.settings.namespace_from_key)
 
-    def cache_request(self, kind: Kind, body: Mapping[str, Any], controls: Controls
+    def key_options(self, controls: Controls) -> KeyOptions:
+        """How this server keys a caller's requests."""
+        return KeyOptions(namespace=controls.namespace, preprocess=self.cache.config.preprocess,
+                          min_similarity=controls.min_similarity, max_age=controls.max_age,
+                          upstream=self.upstream_scope)
+
+    def caller(self, headers: Mapping[str, str]) -> str:
+        """The caller's identity for coalescing: a hash of the key its call is made with."""
+        return caller_id(caller_key(headers) or self.settings.upstream_key)
+
+    def cache_request(self, endpoint: Endpoint, body: Mapping[str, Any], controls: Controls
                       ) -> CacheRequest | str:
         """The cache request of a body, or why this request cannot use the cache."""
         try:
-            if kind is CHAT:
-                return chat_request(body, namespace=controls.namespace,
-                                    preprocess=self.cache.config.preprocess,
-                                    min_similarity=controls.min_similarity,
-                                    max_age=controls.max_age)
-            return completion_request(body, namespace=controls.namespace,
-                                      min_similarity=controls.min_similarity,
-                                      max_age=controls.max_age)
+            return endpoint.key(body, self.key_options(controls))
         except InvalidRequest as exc:
             # valid for the API perhaps, but not something the cache can key: forward it
             return f"not cacheable: {exc}"
@@ -215,27 +119,18 @@ class Gateway:
             self.cache.metrics.fault("lookup_deadline")
             return Lookup(HitKind.BYPASS, reason=f"{DEADLINE} of {deadline:g} s exceeded")
 
-    def _hit_bytes(self, kind: Kind, body: Mapping[str, Any], lookup: Lookup, start: float
-                   ) -> tuple[bytes, dict[str, str]]:
-        assert lookup.entry is not None
-        data = json.dumps(kind.respond(lookup.entry, str(body["model"]))).encode()
-        self.stats.hit_entry(lookup.entry)
-        self.stats.response(kind.path, lookup.kind.value, time.perf_counter() - start)
-        return data, hit_headers(lookup)
+    async def begin(self, endpoint: Endpoint, body: Mapping[str, Any], controls: Controls,
+                    headers: Mapping[str, str], *, keyed: Mapping[str, Any] | None = None
+                    ) -> tuple[Flow, Lookup]:
+        """The flow of one request and its lookup (under the deadline, or a bypass).
 
-    # -- the full path --------------------------------------------------------------------
-
-    async def handle(self, kind: Kind, headers: Mapping[str, str], raw: bytes) -> Response:
-        """Answer one request of a cached endpoint."""
-        start = time.perf_counter()
-        try:
-            body = parse_json_object(raw)
-            _validate(kind, body)
-            controls = self.controls(headers)
-        except ApiError:
-            self.stats.response(kind.path, "error", time.perf_counter() - start)
-            raise
-        request = self.cache_request(kind, body, controls)
+        ``keyed`` is what the request is keyed by when that is not the body (an audio file:
+        hashed off the event loop).
+        """
+        if keyed is None:
+            request = self.cache_request(endpoint, body, controls)
+        else:
+            request = await asyncio.to_thread(self.cache_request, endpoint, keyed, controls)
         if isinstance(request, str):
             lookup = Lookup(HitKind.BYPASS, reason=request)
             self.cache.metrics.count("bypasses")
@@ -244,121 +139,200 @@ class Gateway:
             self.cache.metrics.count("bypasses")
         else:
             lookup = await self.lookup(request)
-        stream = body.get("stream") is True
-        model = str(body["model"])
-        if lookup.hit and lookup.entry is not None:
-            if not stream:
-                data, hdrs = self._hit_bytes(kind, body, lookup, start)
-                return Response(data, media_type="application/json", headers=hdrs)
-            self.stats.hit_entry(lookup.entry)
-            self.stats.response(kind.path, lookup.kind.value, time.perf_counter() - start)
-            return StreamingResponse(_sse(self._replay(kind, lookup.entry, model, body)),
-                                     media_type="text/event-stream",
-                                     headers={**hit_headers(lookup), "cache-control": "no-cache"})
-        cacheable = None if isinstance(request, str) else request
-        store = cacheable is not None and not controls.no_store and not timed_out(lookup)
-        forward = self.upstream.headers_for(headers, "application/json")
-        if stream:
-            return await self._stream_miss(kind, raw, forward, cacheable, store, controls,
-                                           lookup, start)
-        return await self._call_miss(kind, raw, forward, cacheable, store, controls, lookup,
-                                     model, start)
+        policy = Policy(lookup=not controls.no_cache, ttl=controls.ttl,
+                        store=not controls.no_store and not timed_out(lookup))
+        flow = Flow(self.cache, endpoint, None if isinstance(request, str) else request,
+                    model=str(body.get("model", "")), body=body, caller=self.caller(headers),
+                    policy=policy, bypass=request if isinstance(request, str) else "")
+        return flow, lookup
 
-    @staticmethod
-    def _replay(kind: Kind, entry: Entry, model: str, body: Mapping[str, Any]
-                ) -> Iterator[dict[str, Any]]:
-        if kind is CHAT:
-            options = body.get("stream_options")
-            usage = isinstance(options, dict) and bool(options.get("include_usage"))
-            return chat_chunks(entry, model, include_usage=usage)
-        return completion_chunks(entry, model)
+    # -- the full path --------------------------------------------------------------------
 
-    async def _call_miss(
-        self, kind: Kind, raw: bytes, forward: dict[str, str], request: CacheRequest | None,
-        store: bool, controls: Controls, lookup: Lookup, model: str, start: float,
-    ) -> Response:
-        got: list[httpx.Response] = []
-
-        async def call() -> Answer:
-            response = await self.upstream.send("POST", kind.path, content=raw, headers=forward)
-            if response.status_code != 200:
-                raise UpstreamError(response.status_code, response.content,
-                                    passthrough_headers(response.headers))
-            got.append(response)
-            try:
-                return kind.answer_from(json.loads(response.content))
-            except (ValueError, AttributeError, TypeError, KeyError) as exc:
-                log.warning("upstream answer of %s is not in the expected shape, not cached: "
-                            "%s", kind.path, exc)
-                return Answer("", cacheable=False)
-
-        outcome = lookup.kind.value
+    async def handle(self, endpoint: Endpoint, headers: Mapping[str, str], raw: bytes
+                     ) -> Response:
+        """Answer one request of a cached endpoint with a JSON body."""
+        start = time.perf_counter()
         try:
-            if request is None:
-                answer = await call()
-            else:
-                answer, _ = await self.cache.aget_or_call(request, call, lookup=False,
-                                                          store=store, ttl=controls.ttl)
+            body = parse_json_object(raw)
+        except ApiError:
+            self.stats.response(endpoint.path, "error", time.perf_counter() - start)
+            raise
+        return await self.serve(endpoint, headers, raw, body, start=start)
+
+    async def serve(
+        self, endpoint: Endpoint, headers: Mapping[str, str], raw: bytes,
+        body: Mapping[str, Any], *, start: float, keyed: Mapping[str, Any] | None = None,
+        content_type: str = "application/json", read: Callable[[httpx.Response], Any] | None
+        = None, build: Callable[[dict[str, Any]], tuple[bytes, str]] | None = None,
+    ) -> Response:
+        """Answer a parsed request: check it, look it up, then replay, share or forward.
+
+        ``raw`` is forwarded as it came (``content_type``); ``read`` turns the upstream's
+        answer into plain data (default JSON), ``build`` a replayed response into (bytes,
+        media type) (default JSON).
+        """
+        try:
+            endpoint.check(body)
+            controls = self.controls(headers)
+        except BadBody as exc:
+            self.stats.response(endpoint.path, "error", time.perf_counter() - start)
+            raise ApiError(400, str(exc), param=exc.param) from None
+        except ApiError:
+            self.stats.response(endpoint.path, "error", time.perf_counter() - start)
+            raise
+        forward = self.upstream.headers_for(headers, content_type)
+        if endpoint is EMBEDDINGS:
+            return await self._embeddings(body, controls, forward, start)
+        flow, lookup = await self.begin(endpoint, body, controls, headers, keyed=keyed)
+        try:
+            if body.get("stream") is True:
+                return await self._stream(flow, lookup, raw, forward, start)
+            return await self._plain(flow, lookup, raw, forward, start, read or _read_json,
+                                     build or _json_response)
         except UpstreamError as exc:
-            self.stats.response(kind.path, f"upstream-{exc.status}", time.perf_counter() - start)
+            self.stats.response(endpoint.path, f"upstream-{exc.status}",
+                                time.perf_counter() - start)
             return Response(exc.body, status_code=exc.status,
                             headers={**exc.headers, **hit_headers(lookup)})
-        if got:
-            response = got[0]
-            self.stats.response(kind.path, outcome, time.perf_counter() - start)
-            return Response(response.content, status_code=response.status_code,
-                            headers={**passthrough_headers(response.headers),
-                                     **hit_headers(lookup)})
-        # another identical request was in flight: its answer is ours, no upstream call made
-        self.stats.response(kind.path, HitKind.EXACT.value, time.perf_counter() - start)
-        data = json.dumps(kind.respond(answer, model)).encode()
-        return Response(data, media_type="application/json",
-                        headers={**hit_headers(Lookup(HitKind.EXACT)),
-                                 "x-gistcache-coalesced": "1"})
 
-    async def _stream_miss(
-        self, kind: Kind, raw: bytes, forward: dict[str, str], request: CacheRequest | None,
-        store: bool, controls: Controls, lookup: Lookup, start: float,
-    ) -> Response:
-        outcome = lookup.kind.value
-        response = await self.upstream.send("POST", kind.path, content=raw, headers=forward,
-                                            stream=True)
+    async def _embeddings(self, body: Mapping[str, Any], controls: Controls,
+                          forward: dict[str, str], start: float) -> Response:
+        """An embeddings batch: cached items from the cache, the rest in one upstream call."""
+        policy = Policy(lookup=not controls.no_cache, store=not controls.no_store,
+                        ttl=controls.ttl)
+        path = EMBEDDINGS.path
+        try:
+            batch = Embeddings(self.cache, body, self.key_options(controls), policy)
+        except InvalidRequest as exc:
+            response = await self._send(path, json.dumps(body).encode(), forward)
+            lookup = Lookup(HitKind.BYPASS, reason=f"not cacheable: {exc}")
+            self.stats.response(path, lookup.kind.value, time.perf_counter() - start)
+            return Response(response.content, headers={**passthrough_headers(response.headers),
+                                                       **hit_headers(lookup)})
+
+        async def upstream(part: dict[str, Any]) -> httpx.Response:
+            return await self._send(path, json.dumps(part).encode(), forward)
+
+        try:
+            served = await batch.aembed(upstream, read=_read_json)
+        except UpstreamError as exc:
+            self.stats.response(path, f"upstream-{exc.status}", time.perf_counter() - start)
+            return Response(exc.body, status_code=exc.status, headers=exc.headers)
+        self.stats.response(path, served.lookup.kind.value, time.perf_counter() - start)
+        return Response(json.dumps(served.value).encode(), media_type="application/json",
+                        headers={**hit_headers(served.lookup),
+                                 "x-gistcache-cached-inputs": served.lookup.reason.split()[0]})
+
+    async def _send(self, path: str, raw: bytes, forward: dict[str, str], *,
+                    stream: bool = False) -> httpx.Response:
+        """One upstream call; a non-200 answer is raised as an :class:`UpstreamError`."""
+        response = await self.upstream.send("POST", path, content=raw, headers=forward,
+                                            stream=stream)
         if response.status_code != 200:
             try:
-                content = await response.aread()
+                content = await response.aread() if stream else response.content
             finally:
-                await response.aclose()
-            self.stats.response(kind.path, f"upstream-{response.status_code}",
-                                time.perf_counter() - start)
-            return Response(content, status_code=response.status_code,
-                            headers={**passthrough_headers(response.headers),
-                                     **hit_headers(lookup)})
-        self.stats.response(kind.path, outcome, time.perf_counter() - start)
-        relay = self._relay(kind, response, request if store else None, controls.ttl)
-        return StreamingResponse(relay, status_code=200,
-                                 headers={**passthrough_headers(response.headers),
-                                          **hit_headers(lookup)})
+                if stream:
+                    await response.aclose()
+            raise UpstreamError(response.status_code, content,
+                                passthrough_headers(response.headers))
+        return response
 
-    async def _relay(self, kind: Kind, response: httpx.Response, request: CacheRequest | None,
-                     ttl: float | None) -> AsyncIterator[bytes]:
-        reader = _SSEReader(kind.name)
-        stored = False
-        try:
-            async for data in response.aiter_bytes():
-                reader.feed(data)
-                if reader.done and not stored and request is not None and not reader.failed:
-                    # store before passing [DONE] on: once the client has the whole answer,
-                    # the next identical request finds it
-                    stored = True
-                    answer = reader.acc.answer()
-                    if answer.cacheable:
-                        await self.cache.astore_answer(request, answer, ttl=ttl)
-                yield data
-        except httpx.HTTPError as exc:
-            # the upstream broke the stream off: tell the client in the stream's own terms
-            log.warning("upstream stream of %s broke off: %s", kind.path, exc)
-            yield b"data: " + error_json(
-                f"the upstream stream broke off: {type(exc).__name__}",
-                "upstream_error", code="upstream_stream_error") + b"\n\n"
-        finally:
-            await response.aclose()
+    def _served(self, flow: Flow, served: Served[Any], start: float) -> str:
+        """Account one answer; returns its outcome label."""
+        outcome = HitKind.EXACT.value if served.origin == "shared" else served.lookup.kind.value
+        if served.origin == "cache" and served.lookup.entry is not None:
+            self.stats.hit_entry(served.lookup.entry)
+        self.stats.response(flow.endpoint.path, outcome, time.perf_counter() - start)
+        return outcome
+
+    async def _plain(self, flow: Flow, lookup: Lookup, raw: bytes, forward: dict[str, str],
+                     start: float, read: Callable[[httpx.Response], Any],
+                     build: Callable[[dict[str, Any]], tuple[bytes, str]]) -> Response:
+        path = flow.endpoint.path
+
+        async def upstream() -> httpx.Response:
+            return await self._send(path, raw, forward)
+
+        served = await flow.acall(upstream, build, read=read, looked=lookup)
+        self._served(flow, served, start)
+        response = served.value
+        if isinstance(response, httpx.Response):
+            return Response(response.content, status_code=response.status_code,
+                            headers={**passthrough_headers(response.headers),
+                                     **hit_headers(served.lookup)})
+        headers = hit_headers(served.lookup)
+        if served.origin == "shared":
+            # another identical request of this caller was in flight: its answer is ours
+            headers = {**hit_headers(Lookup(HitKind.EXACT)), "x-gistcache-coalesced": "1"}
+        content, media_type = response
+        return Response(content, media_type=media_type, headers=headers)
+
+    async def _stream(self, flow: Flow, lookup: Lookup, raw: bytes, forward: dict[str, str],
+                      start: float) -> Response:
+        endpoint = flow.endpoint
+
+        async def upstream() -> httpx.Response:
+            return await self._send(endpoint.path, raw, forward, stream=True)
+
+        served = await flow.astream(upstream, lambda events: events, looked=lookup)
+        self._served(flow, served, start)
+        response = served.value
+        if not isinstance(response, httpx.Response):
+            return StreamingResponse(_sse(endpoint, response), media_type="text/event-stream",
+                                     headers={**hit_headers(served.lookup),
+                                              "cache-control": "no-cache"})
+        return StreamingResponse(_relay(flow, response), status_code=200,
+                                 headers={**passthrough_headers(response.headers),
+                                          **hit_headers(served.lookup)})
+
+
+def _json_response(data: dict[str, Any]) -> tuple[bytes, str]:
+    return json.dumps(data).encode(), "application/json"
+
+
+def _read_json(response: httpx.Response) -> Any:
+    return json.loads(response.content)
+
+
+async def _sse(endpoint: Endpoint, events: list[dict[str, Any]]) -> AsyncIterator[bytes]:
+    for event in events:
+        yield endpoint.sse(event)
+    end = endpoint.sse_end()
+    if end:
+        yield end
+
+
+async def _relay(flow: Flow, response: httpx.Response) -> AsyncIterator[bytes]:
+    """Relay the upstream's bytes as they come; store the answer when the stream completes.
+
+    The answer is stored before the end marker is passed on (once the client has the whole
+    answer, the next identical request finds it). A stream that breaks off, or closes before
+    its end marker, ends with an error event in the stream's own terms and is not stored.
+    """
+    endpoint = flow.endpoint
+    decoder = SSEDecoder()
+    recorder = flow.recorder()
+    ended = False
+    try:
+        async for data in response.aiter_bytes():
+            for event in decoder.feed(data):
+                recorder.add(event)
+            if decoder.failed:
+                recorder.spoil()
+            done = decoder.done if endpoint.done_marker is not None else recorder.complete
+            if done and not ended:
+                ended = True
+                await recorder.afinish()
+            yield data
+        if not ended and not decoder.failed:
+            log.warning("upstream stream of %s closed before its end", endpoint.path)
+            yield endpoint.error_event("the upstream stream closed before it was complete",
+                                       "upstream_stream_incomplete")
+    except httpx.HTTPError as exc:
+        # the upstream broke the stream off: tell the client in the stream's own terms
+        log.warning("upstream stream of %s broke off: %s", endpoint.path, exc)
+        yield endpoint.error_event(f"the upstream stream broke off: {type(exc).__name__}",
+                                   "upstream_stream_error")
+    finally:
+        await response.aclose()

@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 from typing import Any
 
 from .._errors import require
@@ -16,8 +21,41 @@ __all__ = ["run"]
 log = logging.getLogger("gistcache.server")
 
 
+class _Stopped(Exception):
+    """SIGTERM reached the server after uvicorn's graceful shutdown."""
+
+
+def _stopped(signum: int, frame: FrameType | None) -> None:
+    raise _Stopped(signum)
+
+
+@contextmanager
+def _stops_cleanly() -> Iterator[None]:
+    """Ctrl-C or SIGTERM end the server normally (exit status 0), not as a crash.
+
+    uvicorn drains connections on either signal, then raises it again so that the process
+    dies of it: ``make run`` then reports ``Error 143`` (or 130), which reads as a crash.
+    """
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _stopped) if main else None
+    try:
+        yield
+    except (KeyboardInterrupt, _Stopped):
+        pass  # the signal that ended the serving: a normal end
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+
+
 def run(config: Config, settings: ServerSettings, *, access_log: bool = False) -> None:
-    """Serve until interrupted (uvicorn handles SIGINT/SIGTERM and drains connections)."""
+    """Serve until interrupted (uvicorn handles SIGINT/SIGTERM and drains connections); an
+    interruption is a normal end."""
+    with _stops_cleanly():
+        _run(config, settings, access_log=access_log)
+    print("gistcache stopped.", flush=True)
+
+
+def _run(config: Config, settings: ServerSettings, *, access_log: bool) -> None:
     uvicorn: Any = require("uvicorn", feature="gistcache serve", extra="server")
     common: dict[str, Any] = {
         "host": settings.host,

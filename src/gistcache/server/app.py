@@ -26,13 +26,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from .. import __version__
 from .._cache import Cache
+from .._endpoints import ENDPOINTS, Endpoint
 from .._errors import CacheFault, ConfigError, InvalidRequest
 from .._types import Entry, HitKind
 from ..config import Config
 from ._dashboard import DASHBOARD_HTML
 from ._gate import Gate
 from ._http import ApiError, admin_allowed, error_json
-from ._llm import CHAT, COMPLETION, HEADER, Gateway
+from ._llm import HEADER, Gateway
 from ._media import MediaState, register_media
 from ._observe import ServerStats, prometheus_text
 from ._upstream import Upstream, passthrough_headers
@@ -276,19 +277,19 @@ def _errors(app: FastAPI) -> None:
 
 
 def _llm_routes(app: FastAPI) -> None:
-    # The Gate answers these two before routing; the routes give them their place in the
-    # OpenAPI schema and serve apps mounted without the gate.
-    @app.post("/v1/chat/completions", tags=["OpenAI"], summary="Chat completion (cached)",
-              description=_CACHED_DOC, openapi_extra=_JSON_BODY)
-    async def chat_completions(request: Request) -> Response:
-        state = _state(request)
-        return await state.gateway.handle(CHAT, request.headers, await request.body())
+    # The Gate answers these before routing; the routes give them their place in the OpenAPI
+    # schema and serve apps mounted without the gate.
+    def cached_route(endpoint: Endpoint) -> None:
+        async def route(request: Request) -> Response:
+            state = _state(request)
+            return await state.gateway.handle(endpoint, request.headers, await request.body())
 
-    @app.post("/v1/completions", tags=["OpenAI"], summary="Legacy completion (cached)",
-              description=_CACHED_DOC, openapi_extra=_JSON_BODY)
-    async def completions(request: Request) -> Response:
-        state = _state(request)
-        return await state.gateway.handle(COMPLETION, request.headers, await request.body())
+        app.post(endpoint.path, tags=["OpenAI"], summary=f"{endpoint.title} (cached)",
+                 description=_CACHED_DOC, openapi_extra=_JSON_BODY,
+                 name=endpoint.name)(route)
+
+    for endpoint in ENDPOINTS.values():
+        cached_route(endpoint)
 
     async def passthrough(request: Request, path: str) -> Response:
         state = _state(request)
@@ -304,11 +305,6 @@ def _llm_routes(app: FastAPI) -> None:
         return Response(response.content, status_code=response.status_code,
                         headers={**passthrough_headers(response.headers),
                                  HEADER: HitKind.BYPASS.value})
-
-    @app.post("/v1/embeddings", tags=["OpenAI"], summary="Embeddings (passed through)",
-              openapi_extra=_JSON_BODY)
-    async def embeddings(request: Request) -> Response:
-        return await passthrough(request, "/v1/embeddings")
 
     @app.get("/v1/models", tags=["OpenAI"], summary="Models (passed through)")
     async def models(request: Request) -> Response:

@@ -41,6 +41,9 @@ class ServerSettings:
     workers: int = 1
     #: base URL of the OpenAI-compatible API the server forwards to
     upstream: str = "https://api.openai.com/v1"
+    #: how the scope names the upstream (default: its URL); entries stored from one upstream
+    #: are never served for another (``--fake-upstream`` sets ``fake-openai``)
+    upstream_scope: str | None = None
     #: used when the caller sends no ``Authorization``; never logged (also ``OPENAI_API_KEY``)
     upstream_key: str | None = field(default=None, repr=False)
     #: protects the admin endpoints (put, flush, clear, entries, feedback, stats, dashboard)

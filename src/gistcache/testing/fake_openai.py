@@ -121,6 +121,10 @@ class _Response:
 class _EventStream:
     events: list[dict[str, Any]]
     drop_after: int | None  # close the connection after this many events, no [DONE]
+    #: end the body properly after ``drop_after`` events, still without [DONE]
+    clean_drop: bool = False
+    #: the data line that ends the stream (typed event streams have none)
+    done: bool = True
 
 
 @dataclass
@@ -175,7 +179,8 @@ class FakeOpenAI:
         self._lock = threading.Lock()
         self._calls: list[RecordedCall] = []
         self._failures: deque[_Failure] = deque()
-        self._drops: deque[int] = deque()
+        self._drops: deque[tuple[int, bool]] = deque()
+        self._garbage: deque[bytes] = deque()
         self._hangs: deque[float] = deque()
         self._files: dict[str, tuple[bytes, float]] = {}
         self._ids = 0
@@ -264,6 +269,7 @@ class FakeOpenAI:
             self._calls.clear()
             self._failures.clear()
             self._drops.clear()
+            self._garbage.clear()
             self._hangs.clear()
             self._files.clear()
 
@@ -282,10 +288,17 @@ class FakeOpenAI:
         with self._lock:
             self._failures.extend(_Failure(status, text, retry_after) for _ in range(times))
 
-    def drop_stream_after(self, n_chunks: int) -> None:
-        """Make the next stream close the connection after ``n_chunks`` events, with no [DONE]."""
+    def drop_stream_after(self, n_chunks: int, *, clean: bool = False) -> None:
+        """Make the next stream stop after ``n_chunks`` events, with no [DONE]: by closing the
+        connection mid-body, or with ``clean=True`` by ending the body properly."""
         with self._lock:
-            self._drops.append(n_chunks)
+            self._drops.append((n_chunks, clean))
+
+    def garbage_next(self, body: bytes = b'{"object": "nonsense", "note": "not an answer"}',
+                     times: int = 1) -> None:
+        """Answer the next ``times`` API requests with status 200 and ``body`` (as JSON)."""
+        with self._lock:
+            self._garbage.extend(body for _ in range(times))
 
     def hang_next(self, seconds: float) -> None:
         """Make the next API request sleep ``seconds`` before it is answered."""
@@ -328,6 +341,10 @@ class FakeOpenAI:
             failure = self._failures.popleft() if self._failures else None
         if failure is not None:
             raise _failure_error(failure)
+        with self._lock:
+            garbage = self._garbage.popleft() if self._garbage else None
+        if garbage is not None:
+            return _Response(200, garbage, "application/json")
         if body is None:
             raise _ApiError(
                 400,
@@ -368,9 +385,12 @@ class FakeOpenAI:
             raise _ApiError(404, f"The URL of {name} has expired.", code="url_expired")
         return _Response(200, data, "image/png")
 
-    def _stream_drop(self) -> int | None:
+    def _stream(self, events: list[dict[str, Any]], *, done: bool = True) -> _EventStream:
         with self._lock:
-            return self._drops.popleft() if self._drops else None
+            drop = self._drops.popleft() if self._drops else None
+        if drop is None:
+            return _EventStream(events, None, done=done)
+        return _EventStream(events, drop[0], clean_drop=drop[1], done=done)
 
     # -- endpoints ---------------------------------------------------------------------------
 
@@ -409,7 +429,7 @@ class FakeOpenAI:
                 event["usage"] = None
             last = {**head, "object": "chat.completion.chunk", "choices": [], "usage": usage}
             events.append(last)
-        return _EventStream(events, self._stream_drop())
+        return self._stream(events)
 
     def _plan_chat(self, body: dict[str, Any], messages: list[Any], n: int) -> list[_Planned]:
         last_user = _last_user_text(messages)
@@ -483,7 +503,7 @@ class FakeOpenAI:
             for event in events:
                 event["usage"] = None
             events.append({**head, "choices": [], "usage": usage})
-        return _EventStream(events, self._stream_drop())
+        return self._stream(events)
 
     def _images(self, body: dict[str, Any], host: str) -> _Response:
         _require_model(body, default="dall-e-2")
@@ -936,13 +956,18 @@ class _Handler(BaseHTTPRequestHandler):
                 break
             if sent:
                 fake._sleep(fake.stream_chunk_delay)
-            self._write_chunk(b"data: " + json.dumps(event).encode() + b"\n\n")
+            head = b"" if stream.done else b"event: " + str(event.get("type")).encode() + b"\n"
+            self._write_chunk(head + b"data: " + json.dumps(event).encode() + b"\n\n")
+        if stream.drop_after is not None and stream.clean_drop:
+            self.wfile.write(b"0\r\n\r\n")  # a proper end of the body, but no [DONE]
+            return
         if stream.drop_after is not None:
             # Abrupt end: no [DONE], no terminating zero-size chunk, so the client
             # sees an incomplete chunked body rather than a normal end of stream.
             self.close_connection = True
             return
-        self._write_chunk(b"data: [DONE]\n\n")
+        if stream.done:
+            self._write_chunk(b"data: [DONE]\n\n")
         self.wfile.write(b"0\r\n\r\n")
 
     def _write_chunk(self, data: bytes) -> None:

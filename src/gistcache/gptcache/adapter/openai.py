@@ -10,34 +10,41 @@ base URL from ``api_base`` or ``OPENAI_BASE_URL``.
 
 Extra keyword arguments, as in GPTCache: ``cache_obj`` (which cache), ``cache_skip=True``
 (call the model, store its answer), ``cache_context``; and the legacy per-call ``api_key``,
-``api_base``, ``organization`` and ``request_timeout``. A request the cache cannot key (for
+``api_base``, ``organization`` and ``request_timeout``, and ``max_retries`` (the SDK's
+retries of a failed call, 2 by default). A request the cache cannot key (for
 instance one without a user message) is sent upstream uncached rather than refused.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncIterator, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from ..._cache import Answer
 from ..._cache import Cache as NativeCache
-from ..._errors import InvalidRequest, require
-from ..._types import CacheRequest, Entry
-from ..._wire import (
-    StreamAccumulator,
-    answer_from_chat,
-    answer_from_completion,
-    chat_chunks,
-    chat_completion,
-    completion,
-    completion_chunks,
+from ..._coalesce import caller_id
+from ..._endpoints import (
+    CHAT,
+    COMPLETION,
+    IMAGES,
+    TRANSCRIPTIONS,
+    TRANSLATIONS,
+    Endpoint,
+    KeyOptions,
+    upstream_id,
+    with_upstream,
 )
-from ...media import AudioCache, AudioFile, ImageCache, image_request
+from ..._errors import InvalidRequest, require
+from ..._flow import AsyncRecordingStream, Flow, Policy, RecordingStream
+from ..._types import CacheRequest, Entry
+from ...media import AudioFile, ImageCache
 from ..core import Cache, cache
 
 __all__ = ["Audio", "ChatCompletion", "Completion", "Image", "api_base", "api_key"]
@@ -51,6 +58,8 @@ api_base: str | None = None
 
 #: the key a cached answer carries, as GPTCache's did
 HIT_KEY = "gptcache"
+#: the upstream when neither ``api_base`` nor ``OPENAI_BASE_URL`` names one
+_OPENAI = "https://api.openai.com/v1"
 
 
 @dataclass
@@ -63,6 +72,7 @@ class _Call:
     key: str | None
     base: str | None
     organization: str | None
+    retries: int | None = None
 
     @classmethod
     def take(cls, kwargs: dict[str, Any]) -> _Call:
@@ -81,6 +91,7 @@ class _Call:
             key=kwargs.pop("api_key", None) or api_key,
             base=kwargs.pop("api_base", None) or api_base,
             organization=kwargs.pop("organization", None),
+            retries=kwargs.pop("max_retries", None),
         )
 
     def enabled(self, kwargs: Mapping[str, Any]) -> bool:
@@ -89,7 +100,7 @@ class _Call:
 
 # -- upstream clients ---------------------------------------------------------------------------
 
-_CLIENTS: OrderedDict[tuple[str, str, str], Any] = OrderedDict()
+_CLIENTS: OrderedDict[tuple[str, str, str, int | None], Any] = OrderedDict()
 _CLIENTS_LOCK = threading.Lock()
 
 
@@ -100,14 +111,14 @@ def _openai() -> Any:
 def _client(call: _Call) -> Any:
     """A shared sync client per (key, base URL, organization); the key is kept only there."""
     digest = hashlib.sha256((call.key or "").encode()).hexdigest()
-    ident = (digest, call.base or "", call.organization or "")
+    ident = (digest, call.base or "", call.organization or "", call.retries)
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(ident)
         if client is not None:
             _CLIENTS.move_to_end(ident)
             return client
     client = _openai().OpenAI(api_key=call.key, base_url=call.base,
-                              organization=call.organization)
+                              organization=call.organization, **_retries(call))
     with _CLIENTS_LOCK:
         _CLIENTS[ident] = client
         while len(_CLIENTS) > 8:
@@ -118,7 +129,11 @@ def _client(call: _Call) -> Any:
 def _async_client(call: _Call) -> Any:
     # One per call: an async client is bound to the event loop that first used it.
     return _openai().AsyncOpenAI(api_key=call.key, base_url=call.base,
-                                 organization=call.organization)
+                                 organization=call.organization, **_retries(call))
+
+
+def _retries(call: _Call) -> dict[str, int]:
+    return {} if call.retries is None else {"max_retries": call.retries}
 
 
 def _plain(obj: Any) -> Any:
@@ -136,141 +151,106 @@ def _hit(data: dict[str, Any]) -> dict[str, Any]:
 # -- chat and completions ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Kind:
-    """What differs between chat completions and legacy completions."""
+def _resource(endpoint: Endpoint, client: Any) -> Any:
+    return client.chat.completions if endpoint is CHAT else client.completions
 
-    name: str
-    answer: Callable[[Any], Answer]
-    response: Callable[[Entry | Answer, str], dict[str, Any]]
-    chunks: Callable[[Entry | Answer, str], Iterator[dict[str, Any]]]
-    resource: Callable[[Any], Any]
 
-    def request(self, call: _Call, kwargs: Mapping[str, Any]) -> CacheRequest | None:
-        """The cache request, or None when this call is not to be cached."""
-        if not call.enabled(kwargs):
-            return None
+def _key(endpoint: Endpoint, call: _Call, kwargs: Mapping[str, Any]) -> CacheRequest:
+    """The cache request of a call, keyed by the cache's own pre-processor for chat."""
+    if endpoint is CHAT:
+        return call.cache.chat_request(kwargs, call.context)
+    if endpoint is COMPLETION:
+        return call.cache.completion_request(kwargs, call.context)
+    return endpoint.key_of(kwargs, KeyOptions(namespace=call.cache.native.config.namespace))
+
+
+def _upstream(call: _Call) -> str:
+    return upstream_id(call.base or os.environ.get("OPENAI_BASE_URL") or _OPENAI)
+
+
+def _caller(call: _Call) -> str:
+    return caller_id(call.key or os.environ.get("OPENAI_API_KEY"))
+
+
+def _flow(endpoint: Endpoint, call: _Call, kwargs: Mapping[str, Any]) -> Flow:
+    """The flow of one call; its request is None when this call is not to be cached."""
+    request: CacheRequest | None = None
+    if call.enabled(kwargs):
         try:
-            if self.name == "chat":
-                return call.cache.chat_request(kwargs, call.context)
-            return call.cache.completion_request(kwargs, call.context)
+            request = with_upstream(_key(endpoint, call, kwargs), _upstream(call))
         except InvalidRequest as exc:
             # Not something the cache can key; the upstream judges whether it is valid.
             log.debug("request not cached: %s", exc)
-            call.cache.native.metrics.count("uncacheable")
-            return None
+    return Flow(call.cache.native, endpoint, request, model=str(kwargs.get("model", "")),
+                body=kwargs, caller=_caller(call), policy=Policy(lookup=not call.skip))
 
 
-_CHAT = _Kind("chat", answer_from_chat, chat_completion, chat_chunks,
-              lambda c: c.chat.completions)
-_COMPLETION = _Kind("completion", answer_from_completion, completion, completion_chunks,
-                    lambda c: c.completions)
+def _hits(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [_hit(e) for e in events]
 
 
-def _create(kind: _Kind, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def _create(endpoint: Endpoint, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if args:
-        raise TypeError(f"{kind.name} create() takes keyword arguments only")
+        raise TypeError(f"{endpoint.name} create() takes keyword arguments only")
     call = _Call.take(kwargs)
-    native = call.cache.native
-    request = kind.request(call, kwargs)
-    model = str(kwargs.get("model", ""))
+    flow = _flow(endpoint, call, kwargs)
+
+    def upstream() -> Any:
+        response = _resource(endpoint, _client(call)).create(**kwargs)
+        return response if kwargs.get("stream") else _plain(response)
+
     if kwargs.get("stream"):
-        if request is not None and not call.skip:
-            look = native.lookup(request)
-            if look.hit and look.entry is not None:
-                return (_hit(c) for c in kind.chunks(look.entry, model))
-        stream = kind.resource(_client(call)).create(**kwargs)
-        return _relay(kind, stream, native, request)
-    if request is None:
-        return _plain(kind.resource(_client(call)).create(**kwargs))
-    upstream: list[Any] = []
-
-    def ask() -> Answer:
-        data = _plain(kind.resource(_client(call)).create(**kwargs))
-        upstream.append(data)
-        return kind.answer(data)
-
-    answer, look = native.get_or_call(request, ask, lookup=not call.skip)
-    if upstream:
-        return upstream[0]
-    return _hit(kind.response(look.entry if look.entry is not None else answer, model))
+        served = flow.stream(upstream, _hits)
+        if served.origin == "cache":
+            return iter(served.value)
+        return _relay(RecordingStream(served.value, flow.recorder(), convert=_plain))
+    return flow.call(upstream, _hit, read=lambda data: data).value
 
 
-def _relay(kind: _Kind, stream: Any, native: NativeCache, request: CacheRequest | None
-           ) -> Iterator[dict[str, Any]]:
-    """Pass the upstream's chunks on; store the answer only if the stream finished."""
-    acc = StreamAccumulator(kind.name)
-    try:
-        for chunk in stream:
-            data = _plain(chunk)
-            acc.add(data)
-            yield data
-    finally:
-        close = getattr(stream, "close", None)
-        if callable(close):
-            close()
-    if request is not None:
-        answer = acc.answer()
-        if answer.cacheable:
-            native.store_answer(request, answer)
+def _relay(stream: RecordingStream) -> Iterator[dict[str, Any]]:
+    """Pass the upstream's chunks on (stored only if the stream finished), then close it."""
+    with stream:
+        yield from stream
 
 
-async def _acreate(kind: _Kind, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+async def _acreate(endpoint: Endpoint, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     if args:
-        raise TypeError(f"{kind.name} acreate() takes keyword arguments only")
+        raise TypeError(f"{endpoint.name} acreate() takes keyword arguments only")
     call = _Call.take(kwargs)
-    native = call.cache.native
-    request = kind.request(call, kwargs)
-    model = str(kwargs.get("model", ""))
+    flow = _flow(endpoint, call, kwargs)
     if kwargs.get("stream"):
-        if request is not None and not call.skip:
-            look = await native.alookup(request)
-            if look.hit and look.entry is not None:
-                return _replay(kind.chunks(look.entry, model))
         client = _async_client(call)
-        try:
-            stream = await kind.resource(client).create(**kwargs)
-        except BaseException:
+
+        async def open_stream() -> Any:
+            try:
+                return await _resource(endpoint, client).create(**kwargs)
+            except BaseException:
+                await client.close()
+                raise
+
+        served = await flow.astream(open_stream, _hits)
+        if served.origin == "cache":
             await client.close()
-            raise
-        return _arelay(kind, client, stream, native, request)
+            return _replay(served.value)
+        return _arelay(AsyncRecordingStream(served.value, flow.recorder(), convert=_plain,
+                                            on_close=client.close))
 
-    async def ask() -> Answer:
+    async def upstream() -> Any:
         async with _async_client(call) as client:
-            data = _plain(await kind.resource(client).create(**kwargs))
-        upstream.append(data)
-        return kind.answer(data)
+            return _plain(await _resource(endpoint, client).create(**kwargs))
 
-    upstream: list[Any] = []
-    if request is None:
-        await ask()
-        return upstream[0]
-    answer, look = await native.aget_or_call(request, ask, lookup=not call.skip)
-    if upstream:
-        return upstream[0]
-    return _hit(kind.response(look.entry if look.entry is not None else answer, model))
+    return (await flow.acall(upstream, _hit, read=lambda data: data)).value
 
 
-async def _replay(chunks: Iterator[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
+async def _replay(chunks: list[dict[str, Any]]) -> AsyncIterator[dict[str, Any]]:
     for chunk in chunks:
-        yield _hit(chunk)
+        yield chunk
 
 
-async def _arelay(kind: _Kind, client: Any, stream: Any, native: NativeCache,
-                  request: CacheRequest | None) -> AsyncIterator[dict[str, Any]]:
-    acc = StreamAccumulator(kind.name)
-    try:
+async def _arelay(stream: AsyncRecordingStream) -> AsyncIterator[dict[str, Any]]:
+    async with stream:
         async for chunk in stream:
-            data = _plain(chunk)
-            acc.add(data)
-            yield data
-    finally:
-        await stream.close()
-        await client.close()
-    if request is not None:
-        answer = acc.answer()
-        if answer.cacheable:
-            await native.astore_answer(request, answer)
+            yield chunk
 
 
 class ChatCompletion:
@@ -279,12 +259,12 @@ class ChatCompletion:
     @classmethod
     def create(cls, *args: Any, **kwargs: Any) -> Any:
         """A ``chat.completion`` dict, or an iterator of chunk dicts when ``stream=True``."""
-        return _create(_CHAT, args, kwargs)
+        return _create(CHAT, args, kwargs)
 
     @classmethod
     async def acreate(cls, *args: Any, **kwargs: Any) -> Any:
         """Async :meth:`create`; with ``stream=True`` an async iterator of chunk dicts."""
-        return await _acreate(_CHAT, args, kwargs)
+        return await _acreate(CHAT, args, kwargs)
 
 
 class Completion:
@@ -293,12 +273,12 @@ class Completion:
     @classmethod
     def create(cls, *args: Any, **kwargs: Any) -> Any:
         """A ``text_completion`` dict, or an iterator of chunk dicts when ``stream=True``."""
-        return _create(_COMPLETION, args, kwargs)
+        return _create(COMPLETION, args, kwargs)
 
     @classmethod
     async def acreate(cls, *args: Any, **kwargs: Any) -> Any:
         """Async :meth:`create`."""
-        return await _acreate(_COMPLETION, args, kwargs)
+        return await _acreate(COMPLETION, args, kwargs)
 
 
 # -- images and audio ---------------------------------------------------------------------------
@@ -317,27 +297,32 @@ class Image:
         if args:
             raise TypeError("Image.create() takes keyword arguments only")
         call = _Call.take(kwargs)
-        native = call.cache.native
-        images = ImageCache(native, call.cache.objects)
-        namespace = native.config.namespace
-        cacheable = call.enabled(kwargs)
-        if cacheable:
-            try:
-                image_request(kwargs, namespace=namespace)
-            except InvalidRequest as exc:
-                log.debug("image request not cached: %s", exc)
-                cacheable = False
-        if cacheable and not call.skip:
-            keys, look = images.lookup_keys(kwargs, namespace=namespace)
-            if keys is not None and look.entry is not None:
-                revised = (look.entry.payload or {}).get("revised_prompts")
-                return _hit(images.response(
-                    keys, response_format=kwargs.get("response_format") or "url",
-                    revised_prompts=revised if isinstance(revised, list) else None))
-        data: dict[str, Any] = _plain(_client(call).images.generate(**kwargs))
-        if cacheable:
-            images.store_response(kwargs, data, namespace=namespace)
-        return data
+        images = ImageCache(call.cache.native, call.cache.objects)
+        fmt: Literal["b64_json", "url"] = \
+            "b64_json" if kwargs.get("response_format") == "b64_json" else "url"
+
+        def respond(source: Entry | Answer, model: str) -> dict[str, Any]:
+            payload = source.payload or {}
+            keys = payload.get("images")
+            if not isinstance(keys, list):  # a coalesced call's answer: the upstream's JSON
+                return IMAGES.respond(source, model)
+            revised = payload.get("revised_prompts")
+            return images.response(keys, response_format=fmt, revised_prompts=revised
+                                   if isinstance(revised, list) else None)
+
+        def keep(cache: NativeCache, key: CacheRequest, body: Mapping[str, Any],
+                 answer: Answer, ttl: float | None) -> None:
+            images.store_response(body, (answer.payload or {}).get("response"),
+                                  namespace=key.scope.namespace, request=key)
+
+        flow = _flow(dataclasses.replace(IMAGES, respond=respond, keep=keep), call, kwargs)
+
+        def upstream() -> dict[str, Any]:
+            data: dict[str, Any] = _plain(_client(call).images.generate(**kwargs))
+            return data
+
+        result: dict[str, Any] = flow.call(upstream, _hit, read=lambda data: data).value
+        return result
 
 
 class Audio:
@@ -357,23 +342,24 @@ class Audio:
 def _audio(endpoint: str, model: str, file: AudioFile, kwargs: dict[str, Any]
            ) -> dict[str, Any]:
     call = _Call.take(kwargs)
-    audio = AudioCache(call.cache.native)
     params = {"model": model, **kwargs}
+    kind = TRANSCRIPTIONS if endpoint == "transcriptions" else TRANSLATIONS
     request = None
     if call.enabled(params):
         # Bad input (an unreadable file, a wrong type) is refused here with a clear error.
-        request = audio.request(file, params, endpoint=endpoint,
-                                namespace=call.cache.native.config.namespace)
-    if request is not None and not call.skip:
-        _, look = audio.lookup(request)
-        stored = AudioCache.response_of(look)
-        if stored is not None:
-            return _hit(stored)
-    resource = getattr(_client(call).audio, endpoint)
-    result = resource.create(model=model, file=file, **kwargs)
-    data = {"text": result} if isinstance(result, str) else _plain(result)
-    if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-        return {"text": str(result)}
-    if request is not None:
-        audio.store(request, data["text"], response=data)
-    return data
+        request = with_upstream(
+            kind.key_of({**params, "file": file},
+                        KeyOptions(namespace=call.cache.native.config.namespace)),
+            _upstream(call))
+    flow = Flow(call.cache.native, kind, request, model=model, body=params,
+                caller=_caller(call), policy=Policy(lookup=not call.skip))
+
+    def upstream() -> dict[str, Any]:
+        result = getattr(_client(call).audio, endpoint).create(model=model, file=file, **kwargs)
+        data = {"text": result} if isinstance(result, str) else _plain(result)
+        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+            return {"text": str(result)}
+        return data
+
+    answer: dict[str, Any] = flow.call(upstream, _hit, read=lambda data: data).value
+    return answer
