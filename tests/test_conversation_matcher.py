@@ -94,3 +94,13 @@ def test_long_conversations_are_read_in_a_bounded_window() -> None:
     longer = [*turns[:-1], ("user", "an extra question here"), turns[-1]]
     m.same(_ctx(*longer), _ctx(*turns), "and then?")
     assert seen and max(seen) <= 2 * 7 + 1
+
+
+def test_options_in_another_order_are_refused(matcher: ConversationMatcher) -> None:
+    first = _ctx(("user", "my blender arrived broken"),
+                 ("assistant", "I can offer: 1) a full refund 2) a free replacement. Which one?"))
+    swapped = _ctx(("user", "my blender arrived broken"),
+                   ("assistant", "I can offer: 1) a free replacement 2) a full refund. Which one?"))
+    same, reason = matcher.same(swapped, first, "the second one")
+    assert not same and "other options" in reason
+    assert matcher.same(first, first, "the second one")[0]

@@ -99,7 +99,7 @@ def with_upstream(request: CacheRequest, upstream: str) -> CacheRequest:
     scope = Scope(scope.namespace, scope.model, scope.system,
                   {**scope.params, UPSTREAM_PARAM: upstream}, scope.context)
     return CacheRequest(request.key_text, scope, request.temperature, request.min_similarity,
-                        request.max_age, request.exact, request.context)
+                        request.max_age, request.exact, request.context, request.max_tokens)
 
 
 @dataclass(frozen=True)

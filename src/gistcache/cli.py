@@ -22,6 +22,7 @@ from ._endpoints import FAKE_UPSTREAM
 from ._errors import GistcacheError
 from ._types import CacheRequest, Entry, Scope
 from .config import DEFAULT_THRESHOLD, Config
+from .embedders import EMBEDDER_NAMES
 
 __all__ = ["SUBCOMMANDS", "build_parser", "main"]
 
@@ -86,6 +87,14 @@ def _register_serve(sub: Subparsers) -> None:
                    help="longest lookup before a request is served as a bypass (default 2)")
     p.add_argument("--max-body-bytes", type=int, metavar="N",
                    help="largest JSON body accepted (default 4 MiB)")
+    p.add_argument("--embedder", choices=EMBEDDER_NAMES,
+                   help="auto (default: English on all-MiniLM-L6-v2, other scripts on "
+                        "multilingual-e5-small), onnx, e5, sentence-transformers, openai, hash")
+    p.add_argument("--embedder-model", metavar="NAME_OR_DIR",
+                   help="model of the sentence-transformers (a local directory) or openai "
+                        "embedder")
+    p.add_argument("--embedder-url", metavar="URL",
+                   help="base URL of the openai embedder (an OpenAI-compatible /v1)")
     p.add_argument("--similarity-threshold", type=float, metavar="COSINE",
                    help=f"cosine similarity a paraphrase needs (default {DEFAULT_THRESHOLD:.2f})")
     p.add_argument("--log-level", choices=["critical", "error", "warning", "info", "debug"])
@@ -104,7 +113,9 @@ def _serve(args: argparse.Namespace) -> int:
 
     cache_overrides: dict[str, Any] = {
         k: v for k, v in (("data_dir", args.data_dir), ("store_url", args.store_url),
-                          ("similarity_threshold", args.similarity_threshold)) if v is not None}
+                          ("similarity_threshold", args.similarity_threshold),
+                          ("embedder", args.embedder), ("embedder_model", args.embedder_model),
+                          ("embedder_url", args.embedder_url)) if v is not None}
     names = ("host", "port", "workers", "upstream", "upstream_key", "admin_key",
              "namespace_from_key", "embed_deadline", "max_body_bytes", "log_level")
     server_overrides = {n: getattr(args, n) for n in names if getattr(args, n) is not None}

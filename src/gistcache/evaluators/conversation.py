@@ -4,8 +4,9 @@ A stored entry asked after earlier turns answers a new request only when the tur
 agree. Turn by turn, each side's turns are paired with the other side's:
 
 * **the assistant's last turn** — what "yes please" or "the second one" answers — must have its
-  counterpart on the other side and the pair verifier must find them the same (the same offer,
-  the same options in the same order); it is never skipped;
+  counterpart on the other side and the pair verifier must find them the same; when it lists
+  numbered or bulleted options, they must be the same options in the same order (the reply
+  picks one by its place); it is never skipped;
 * every other turn that carries content must have a counterpart (a turn of the same role whose
   embedding is close) that the pair verifier finds the same: a changed detail (another product,
   amount, city, plan) is refused;
@@ -20,6 +21,7 @@ conversation grows by two turns a request, so a lookup embeds about two new turn
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -69,6 +71,23 @@ def _chatter(turn: Turn) -> bool:
     return len(text) <= 24 and len(text.split()) <= 4 and not any(c.isdigit() for c in text)
 
 
+_ITEM = re.compile(
+    r"(?:^|\s)(?:\(?(\d{1,2})[.)]|[-*\u2022])\s+([^\n]+?)(?=(?:\s\(?\d{1,2}[.)]\s)|$)",
+    re.MULTILINE)
+
+
+def _options(text: str) -> list[str]:
+    """The numbered (1, 2, ...) or bulleted options an assistant turn lists, in order; empty
+    unless there are at least two."""
+    found = [(m.group(1), normalize_text(m.group(2))) for m in _ITEM.finditer(text)]
+    numbered = [item for num, item in found if num]
+    nums = [int(num) for num, _ in found if num]
+    if len(numbered) >= 2 and nums == list(range(1, len(nums) + 1)):
+        return numbered
+    bullets = [item for num, item in found if not num]
+    return bullets if len(bullets) >= 2 else []
+
+
 def _tail(text: str) -> str:
     return text if len(text) <= _TAIL_CHARS else text[-_TAIL_CHARS:]
 
@@ -111,6 +130,10 @@ class ConversationMatcher:
         if (anchor_new is None) != (anchor_old is None):
             return False, "only one conversation ends with an assistant turn"
         if anchor_new is not None and anchor_old is not None:
+            # "the second one" means the second option listed: the options must be the same,
+            # in the same order
+            if _options(anchor_new.text) != _options(anchor_old.text):
+                return False, "the assistant's last turn lists other options"
             if not self._same_text(anchor_old, anchor_new):
                 return False, "the assistant's last turn differs"
             new, old = new[:-1], old[:-1]
