@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from . import _wire
+from . import _wire, _wire_responses
 from ._cache import Answer, Cache
 from ._errors import InvalidRequest
 from ._types import CacheRequest, Entry, Scope, stable_hash
 from .media import audio_request, image_request
-from .requests import chat_request, completion_request
+from .requests import chat_request, completion_request, responses_request
 
 __all__ = [
     "CHAT",
@@ -33,6 +33,7 @@ __all__ = [
     "ENDPOINTS",
     "IMAGES",
     "MEDIA",
+    "RESPONSES",
     "TRANSCRIPTIONS",
     "TRANSLATIONS",
     "Accumulator",
@@ -232,6 +233,32 @@ COMPLETION = Endpoint(
     _wire.answer_from_completion, _wire.completion, _completion_events,
     lambda: _wire.StreamAccumulator("completion"))
 
+# -- the Responses API ---------------------------------------------------------------------------
+
+
+def _check_responses(body: Mapping[str, Any]) -> None:
+    _check_common(body)
+    raw = body.get("input")
+    if raw is not None and not isinstance(raw, (str, list)):
+        raise BadBody("'input' must be a string or a list of input items", "input")
+
+
+def _responses_key(body: Mapping[str, Any], opts: KeyOptions) -> CacheRequest:
+    return responses_request(body, namespace=opts.namespace, preprocess=opts.preprocess,
+                             min_similarity=opts.min_similarity, max_age=opts.max_age)
+
+
+def _responses_events(source: Entry | Answer, model: str, body: Mapping[str, Any], size: int
+                      ) -> Iterator[dict[str, Any]]:
+    return _wire_responses.response_events(source, model, chunk_chars=size)
+
+
+#: OpenAI's Responses API: the answer is the stored response itself (its id included)
+RESPONSES = Endpoint(
+    "responses", "/v1/responses", "Response (Responses API)", _responses_key, _check_responses,
+    _wire_responses.answer_from_response, _wire_responses.response, _responses_events,
+    _wire_responses.ResponsesAccumulator, done_marker=None)
+
 # -- images and audio ----------------------------------------------------------------------------
 
 
@@ -390,6 +417,6 @@ EMBEDDINGS = Endpoint(
     lambda data: Answer("", cacheable=False), _shared_response, _no_events, _NoStream)
 
 #: every endpoint the one flow serves, by name
-ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (CHAT, COMPLETION, EMBEDDINGS)}
+ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (CHAT, COMPLETION, EMBEDDINGS, RESPONSES)}
 #: the media endpoints (their answers are bytes or keyed by bytes; multipart bodies for audio)
 MEDIA: dict[str, Endpoint] = {e.name: e for e in (IMAGES, TRANSCRIPTIONS, TRANSLATIONS)}

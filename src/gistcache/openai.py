@@ -8,13 +8,16 @@
     reply = client.chat.completions.create(model="gpt-4o-mini", messages=msgs)
     print(reply.choices[0].message.content, cache_info(reply).kind)
 
-``chat.completions.create`` and ``completions.create`` (plain and ``stream=True``) are cached,
-and ``embeddings.create`` item by item (exact inputs; a batch's uncached items are fetched in
-one call and merged back in order); every other attribute of the client passes through to the
-SDK untouched. Answers are the SDK's
-own types (``ChatCompletion``, ``Completion``, streams of ``ChatCompletionChunk``); a hit can
-only be told from a miss through :func:`cache_info` (or the ``on_lookup`` callback), and by its
-zero token usage: it cost no tokens. Per-call controls, removed before the upstream call:
+``chat.completions.create``, ``completions.create`` and ``responses.create`` (plain and
+``stream=True``) are cached, and ``embeddings.create`` item by item (exact inputs; a batch's
+uncached items are fetched in one call and merged back in order); every other attribute of the
+client passes through to the SDK untouched (``responses.stream()`` and ``responses.parse()``
+too: they are not cached). Answers are the SDK's own types (``ChatCompletion``, ``Completion``,
+``Response``, streams of ``ChatCompletionChunk`` or of Responses events); a hit can only be told
+from a miss through :func:`cache_info` (or the ``on_lookup`` callback), and by its zero token
+usage: it cost no tokens. A Responses hit keeps the id of the response it replays (the
+upstream knows it: ``previous_response_id`` continues from it as from a fresh answer).
+Per-call controls, removed before the upstream call:
 ``cache_skip_lookup``, ``cache_skip_store``, ``cache_namespace``, ``cache_ttl`` (seconds) and
 ``cache_min_similarity`` (may only make matching stricter).
 
@@ -39,6 +42,7 @@ from gistcache._endpoints import (
     COMPLETION,
     EMBEDDINGS,
     FAKE_UPSTREAM,
+    RESPONSES,
     KeyOptions,
 )
 from gistcache._errors import InvalidRequest, require
@@ -54,6 +58,7 @@ from gistcache._sdk import (
     absent_types,
     cache_info,
     check_options,
+    event_builder,
     pop_controls,
 )
 from gistcache._types import HitKind, Lookup
@@ -77,13 +82,17 @@ def _completion_chunk(sdk: Any, data: dict[str, Any]) -> Any:
 
 def _adapter(sdk: Any, cache: Cache, **options: Any) -> Adapter:
     """The adapter of the OpenAI SDK: its response and event types by endpoint."""
+    responses = sdk.types.responses
     return Adapter(
         cache,
         plain={CHAT.name: sdk.types.chat.ChatCompletion.model_validate,
                COMPLETION.name: sdk.types.Completion.model_validate,
-               EMBEDDINGS.name: sdk.types.CreateEmbeddingResponse.model_validate},
+               EMBEDDINGS.name: sdk.types.CreateEmbeddingResponse.model_validate,
+               # built as the SDK builds what it reads: leniently, a field it lacks is no error
+               RESPONSES.name: lambda data: responses.Response.model_construct(**data)},
         event={CHAT.name: sdk.types.chat.ChatCompletionChunk.model_validate,
-               COMPLETION.name: lambda data: _completion_chunk(sdk, data)},
+               COMPLETION.name: lambda data: _completion_chunk(sdk, data),
+               RESPONSES.name: event_builder(responses.ResponseStreamEvent)},
         absent=absent_types(sdk), **options)
 
 
@@ -161,6 +170,7 @@ class _Client(Delegate):
         self.chat = _Chat(client.chat,
                           self._resource(client.chat.completions, adapter, CHAT, client))
         self.completions = self._resource(client.completions, adapter, COMPLETION, client)
+        self.responses = self._resource(client.responses, adapter, RESPONSES, client)
         self.embeddings = self._embeddings(client.embeddings, adapter, client)
 
     @property

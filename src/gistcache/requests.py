@@ -1,15 +1,27 @@
-"""Build cache requests from OpenAI-style call arguments: scope and key text."""
+"""Build cache requests from API call arguments: scope and key text.
+
+Chat completions are the model: the Responses API (``responses_request``) is translated into a
+chat conversation (instructions as the system prompt, its input items as turns) and keyed by
+the same rules, so that a follow-up means the same thing whichever API it came through.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from ._errors import InvalidRequest
-from ._types import CacheRequest, Scope
+from ._types import CacheRequest, Scope, stable_hash
 from .processors import PREPROCESSORS, KeyParts, Message, message_text, split_conversation
 
-__all__ = ["ANSWER_NEUTRAL_PARAMS", "chat_request", "completion_request", "max_tokens_bucket"]
+__all__ = [
+    "ANSWER_NEUTRAL_PARAMS",
+    "chat_request",
+    "completion_request",
+    "max_tokens_bucket",
+    "responses_request",
+]
 
 #: call arguments that do not change what a correct answer is; every other one is scope
 ANSWER_NEUTRAL_PARAMS = frozenset(
@@ -124,3 +136,105 @@ def completion_request(
         key_text=prompt, scope=scope, temperature=_temperature(kwargs),
         min_similarity=min_similarity, max_age=max_age,
     )
+
+
+# -- the Responses API ----------------------------------------------------------------------
+
+#: Responses arguments that do not change the answer, besides those of chat
+_RESPONSES_NEUTRAL = frozenset({"prompt_cache_retention", "prompt_cache_options"})
+#: content part types of the Responses API that are text
+_TEXT_PARTS = frozenset({"input_text", "output_text", "text"})
+
+
+def _response_content(content: Any) -> Any:
+    """A Responses message's content in chat terms (text parts as ``text``)."""
+    if not isinstance(content, list):
+        return content
+    parts: list[Any] = []
+    for part in content:
+        if isinstance(part, Mapping) and part.get("type") in _TEXT_PARTS:
+            parts.append({"type": "text", "text": part.get("text", "")})
+        elif isinstance(part, Mapping) and part.get("type") == "refusal":
+            parts.append({"type": "text", "text": part.get("refusal", "")})
+        else:
+            parts.append(part)  # an image, file or audio part: keyed by its exact data
+    return parts
+
+
+def _response_turn(item: Any, index: int) -> dict[str, Any]:
+    """One Responses input item as a chat message."""
+    if not isinstance(item, Mapping):
+        raise InvalidRequest(f"input item {index} must be an object, got {type(item).__name__}")
+    kind = item.get("type", "message")
+    if kind == "message" and isinstance(item.get("role"), str):
+        return {"role": item["role"], "content": _response_content(item.get("content"))}
+    if kind == "function_call":
+        call = {"id": item.get("call_id"), "type": "function",
+                "function": {"name": item.get("name"), "arguments": item.get("arguments")}}
+        return {"role": "assistant", "content": None, "tool_calls": [call]}
+    if kind == "function_call_output":
+        output = item.get("output")
+        return {"role": "tool", "tool_call_id": item.get("call_id"),
+                "content": output if isinstance(output, (str, list)) else repr(output)}
+    # reasoning, item references, hosted tool calls...: the turn is its exact data
+    return {"role": str(kind), "content": [dict(item)]}
+
+
+def responses_request(
+    kwargs: Mapping[str, Any],
+    *,
+    namespace: str = "default",
+    preprocess: str | Callable[[Sequence[Message]], KeyParts] = "last_user",
+    min_similarity: float | None = None,
+    max_age: float | None = None,
+) -> CacheRequest:
+    """The cache request of a ``responses.create`` call.
+
+    The key text is the last user input (``input`` itself when it is a string); ``instructions``
+    is the system prompt; the earlier input items are the conversation, as in chat. A
+    ``previous_response_id`` is conversation state kept upstream: it goes into the scope's
+    context, so that an entry never answers a request that continues another response. A call
+    in a stored ``conversation`` or in the ``background`` changes state upstream that a cached
+    answer would not: such calls are not cached.
+    """
+    model = kwargs.get("model")
+    if not isinstance(model, str) or not model:
+        raise InvalidRequest("model must be a non-empty string")
+    if kwargs.get("conversation") is not None:
+        raise InvalidRequest("a response in a stored conversation adds to it upstream: "
+                             "not cached")
+    if kwargs.get("background"):
+        raise InvalidRequest("a background response is polled for, not answered: not cached")
+    raw = kwargs.get("input")
+    if isinstance(raw, str):
+        turns: list[dict[str, Any]] = [{"role": "user", "content": raw}]
+    elif isinstance(raw, list):
+        turns = [_response_turn(item, i) for i, item in enumerate(raw)]
+    else:
+        raise InvalidRequest("input must be a string or a list of items to be cached")
+    instructions = kwargs.get("instructions")
+    if instructions is not None:
+        if not isinstance(instructions, str):
+            raise InvalidRequest("instructions must be a string")
+        turns.insert(0, {"role": "system", "content": instructions})
+    chat: dict[str, Any] = {
+        k: v for k, v in kwargs.items()
+        if k not in ("input", "instructions", "previous_response_id", "max_output_tokens",
+                     "prompt") and k not in _RESPONSES_NEUTRAL
+    }
+    chat.update(messages=turns, endpoint="responses")
+    if kwargs.get("max_output_tokens") is not None:
+        chat["max_tokens"] = kwargs["max_output_tokens"]
+    if kwargs.get("prompt") is not None:  # a stored prompt template and its variables
+        chat["prompt_template"] = kwargs["prompt"]
+    request = chat_request(chat, namespace=namespace, preprocess=preprocess,
+                           min_similarity=min_similarity, max_age=max_age)
+    previous = kwargs.get("previous_response_id")
+    if previous is None:
+        return request
+    if not isinstance(previous, str) or not previous:
+        raise InvalidRequest("previous_response_id must be a non-empty string")
+    scope = dataclasses.replace(
+        request.scope, context=stable_hash("previous_response_id", previous,
+                                           request.scope.context))
+    return dataclasses.replace(request, scope=scope)

@@ -1,5 +1,8 @@
 """A fake OpenAI-compatible upstream HTTP server for tests, demos and benchmarks.
 
+It speaks OpenAI's chat, completions, embeddings, images, audio and Responses APIs under
+``base_url`` (``.../v1``).
+
 Standard library only. Answers are deterministic, so a test can tell which request an
 answer belongs to; faults (error statuses, dropped streams, hangs) and latency are injected
 on demand::
@@ -183,6 +186,7 @@ class FakeOpenAI:
         self._garbage: deque[bytes] = deque()
         self._hangs: deque[float] = deque()
         self._files: dict[str, tuple[bytes, float]] = {}
+        self._responses: set[str] = set()  # ids of stored responses (previous_response_id)
         self._ids = 0
         self._stopping = threading.Event()
         self._server: _Server | None = None
@@ -272,6 +276,7 @@ class FakeOpenAI:
             self._garbage.clear()
             self._hangs.clear()
             self._files.clear()
+            self._responses.clear()
 
     # -- fault injection -------------------------------------------------------------------
 
@@ -311,6 +316,14 @@ class FakeOpenAI:
         with self._lock:
             self._ids += 1
             return f"{prefix}-fake{self._ids:06d}"
+
+    def _remember_response(self, response_id: str) -> None:
+        with self._lock:
+            self._responses.add(response_id)
+
+    def _knows_response(self, response_id: str) -> bool:
+        with self._lock:
+            return response_id in self._responses
 
     def _record(self, call: RecordedCall) -> None:
         with self._lock:
@@ -358,6 +371,10 @@ class FakeOpenAI:
             return self._completions(body)
         if route == ("POST", "/v1/embeddings"):
             return _embeddings(body)
+        if route == ("POST", "/v1/responses"):
+            from ._fake_responses import responses
+
+            return responses(self, body)
         if route == ("POST", "/v1/images/generations"):
             return self._images(body, host)
         if route == ("POST", "/v1/audio/transcriptions"):
