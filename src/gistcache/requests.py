@@ -1,13 +1,15 @@
 """Build cache requests from API call arguments: scope and key text.
 
-Chat completions are the model: the Responses API (``responses_request``) is translated into a
-chat conversation (instructions as the system prompt, its input items as turns) and keyed by
-the same rules, so that a follow-up means the same thing whichever API it came through.
+Chat completions are the model: the Responses API (``responses_request``) and Anthropic's
+Messages API (``messages_request``) are translated into a chat conversation (instructions or
+``system`` as the system prompt, their items or content blocks as turns) and keyed by the same
+rules, so that a follow-up means the same thing whichever API it came through.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -20,6 +22,7 @@ __all__ = [
     "chat_request",
     "completion_request",
     "max_tokens_bucket",
+    "messages_request",
     "responses_request",
 ]
 
@@ -238,3 +241,82 @@ def responses_request(
         request.scope, context=stable_hash("previous_response_id", previous,
                                            request.scope.context))
     return dataclasses.replace(request, scope=scope)
+
+
+# -- Anthropic's Messages API ----------------------------------------------------------------
+
+#: Messages arguments that do not change the answer, besides those of chat
+_MESSAGES_NEUTRAL = frozenset({"top_k", "cache_control", "diagnostics", "inference_geo",
+                               "speed", "user_profile_id", "workspace_id", "betas"})
+#: content blocks that are the model's own notes of an earlier turn, not the conversation
+_THINKING = frozenset({"thinking", "redacted_thinking"})
+
+
+def _anthropic_turns(message: Any, index: int) -> list[dict[str, Any]]:
+    """One Anthropic message as chat messages: tool results become ``tool`` turns (as in
+    chat, they are not what the user asked), tool uses become tool calls."""
+    if not isinstance(message, Mapping) or not isinstance(message.get("role"), str):
+        raise InvalidRequest(f"message {index} must be an object with a string 'role'")
+    role, content = message["role"], message.get("content")
+    if not isinstance(content, list):
+        return [{"role": role, "content": content}]
+    turns: list[dict[str, Any]] = []
+    parts: list[Any] = []
+    calls: list[dict[str, Any]] = []
+    for block in content:
+        kind = block.get("type") if isinstance(block, Mapping) else None
+        if kind in _THINKING:
+            continue
+        if kind == "tool_result":
+            result = block.get("content")
+            parts_of = result if isinstance(result, list) else \
+                [{"type": "text", "text": result if isinstance(result, str) else ""}]
+            if block.get("is_error"):  # a failed tool call is another conversation
+                parts_of = [{"type": "text", "text": "(tool error)"}, *parts_of]
+            turns.append({"role": "tool", "tool_call_id": block.get("tool_use_id"),
+                          "content": parts_of})
+        elif kind == "tool_use":
+            calls.append({"id": block.get("id"), "type": "function",
+                          "function": {"name": block.get("name"),
+                                       "arguments": json.dumps(block.get("input"), sort_keys=True,
+                                                          default=str)}})
+        else:
+            parts.append(block)  # text, or an image/document keyed by its exact data
+    if parts or calls:
+        turn = {"role": role, "content": parts}
+        if calls:
+            turn["tool_calls"] = calls
+        turns.append(turn)
+    return turns
+
+
+def messages_request(
+    kwargs: Mapping[str, Any],
+    *,
+    namespace: str = "default",
+    preprocess: str | Callable[[Sequence[Message]], KeyParts] = "last_user",
+    min_similarity: float | None = None,
+    max_age: float | None = None,
+) -> CacheRequest:
+    """The cache request of an Anthropic ``messages.create`` call.
+
+    ``system`` is the system prompt; ``tools``, ``max_tokens`` (rounded up to a power of two),
+    ``stop_sequences``, ``thinking`` and every other argument that changes the answer are scope;
+    the conversation is keyed as in chat: the last user text is compared by meaning, the turns
+    before it (tool uses and results included) are its context.
+    """
+    model = kwargs.get("model")
+    if not isinstance(model, str) or not model:
+        raise InvalidRequest("model must be a non-empty string")
+    messages = kwargs.get("messages")
+    if not isinstance(messages, Sequence) or isinstance(messages, (str, bytes)):
+        raise InvalidRequest(f"messages must be a list, got {type(messages).__name__}")
+    turns = [turn for i, m in enumerate(messages) for turn in _anthropic_turns(m, i)]
+    system = kwargs.get("system")
+    if system is not None:
+        turns.insert(0, {"role": "system", "content": system})
+    chat: dict[str, Any] = {k: v for k, v in kwargs.items()
+                            if k not in ("messages", "system") and k not in _MESSAGES_NEUTRAL}
+    chat.update(messages=turns, endpoint="messages")
+    return chat_request(chat, namespace=namespace, preprocess=preprocess,
+                        min_similarity=min_similarity, max_age=max_age)

@@ -69,13 +69,21 @@ class Gateway:
     """Answers the cached LLM endpoints from the cache or the upstream, through the one flow."""
 
     def __init__(self, cache: Cache, settings: ServerSettings, upstream: Upstream,
-                 stats: ServerStats) -> None:
+                 stats: ServerStats, anthropic: Upstream | None = None) -> None:
         self.cache = cache
         self.settings = settings
+        #: the OpenAI-compatible upstream
         self.upstream = upstream
         self.stats = stats
+        #: the upstream of each provider's endpoints
+        self.upstreams = {"openai": upstream, "anthropic": anthropic or upstream}
         #: the upstream as the scope names it: entries of another upstream are never served
         self.upstream_scope = settings.upstream_scope or upstream_id(settings.upstream)
+        self.scopes = {"openai": self.upstream_scope,
+                       "anthropic": settings.anthropic_upstream_scope
+                       or upstream_id(settings.anthropic_upstream)}
+        self._server_keys = {"openai": settings.upstream_key,
+                             "anthropic": settings.anthropic_upstream_key}
 
     # -- request parsing --------------------------------------------------------------------
 
@@ -84,21 +92,21 @@ class Gateway:
         return parse_controls(headers, default_namespace=self.cache.config.namespace,
                               namespace_from_key=self.settings.namespace_from_key)
 
-    def key_options(self, controls: Controls) -> KeyOptions:
-        """How this server keys a caller's requests."""
+    def key_options(self, controls: Controls, provider: str = "openai") -> KeyOptions:
+        """How this server keys a caller's requests (to one provider's upstream)."""
         return KeyOptions(namespace=controls.namespace, preprocess=self.cache.config.preprocess,
                           min_similarity=controls.min_similarity, max_age=controls.max_age,
-                          upstream=self.upstream_scope)
+                          upstream=self.scopes[provider])
 
-    def caller(self, headers: Mapping[str, str]) -> str:
+    def caller(self, headers: Mapping[str, str], provider: str = "openai") -> str:
         """The caller's identity for coalescing: a hash of the key its call is made with."""
-        return caller_id(caller_key(headers) or self.settings.upstream_key)
+        return caller_id(caller_key(headers) or self._server_keys[provider])
 
     def cache_request(self, endpoint: Endpoint, body: Mapping[str, Any], controls: Controls
                       ) -> CacheRequest | str:
         """The cache request of a body, or why this request cannot use the cache."""
         try:
-            return endpoint.key(body, self.key_options(controls))
+            return endpoint.key(body, self.key_options(controls, endpoint.provider))
         except InvalidRequest as exc:
             # valid for the API perhaps, but not something the cache can key: forward it
             return f"not cacheable: {exc}"
@@ -142,7 +150,8 @@ class Gateway:
         policy = Policy(lookup=not controls.no_cache, ttl=controls.ttl,
                         store=not controls.no_store and not timed_out(lookup))
         flow = Flow(self.cache, endpoint, None if isinstance(request, str) else request,
-                    model=str(body.get("model", "")), body=body, caller=self.caller(headers),
+                    model=str(body.get("model", "")), body=body,
+                    caller=self.caller(headers, endpoint.provider),
                     policy=policy, bypass=request if isinstance(request, str) else "")
         return flow, lookup
 
@@ -180,7 +189,7 @@ class Gateway:
         except ApiError:
             self.stats.response(endpoint.path, "error", time.perf_counter() - start)
             raise
-        forward = self.upstream.headers_for(headers, content_type)
+        forward = self.upstreams[endpoint.provider].headers_for(headers, content_type)
         if endpoint is EMBEDDINGS:
             return await self._embeddings(body, controls, forward, start)
         flow, lookup = await self.begin(endpoint, body, controls, headers, keyed=keyed)
@@ -224,10 +233,10 @@ class Gateway:
                                  "x-gistcache-cached-inputs": served.lookup.reason.split()[0]})
 
     async def _send(self, path: str, raw: bytes, forward: dict[str, str], *,
-                    stream: bool = False) -> httpx.Response:
+                    stream: bool = False, provider: str = "openai") -> httpx.Response:
         """One upstream call; a non-200 answer is raised as an :class:`UpstreamError`."""
-        response = await self.upstream.send("POST", path, content=raw, headers=forward,
-                                            stream=stream)
+        response = await self.upstreams[provider].send("POST", path, content=raw,
+                                                       headers=forward, stream=stream)
         if response.status_code != 200:
             try:
                 content = await response.aread() if stream else response.content
@@ -249,10 +258,10 @@ class Gateway:
     async def _plain(self, flow: Flow, lookup: Lookup, raw: bytes, forward: dict[str, str],
                      start: float, read: Callable[[httpx.Response], Any],
                      build: Callable[[dict[str, Any]], tuple[bytes, str]]) -> Response:
-        path = flow.endpoint.path
+        path, provider = flow.endpoint.path, flow.endpoint.provider
 
         async def upstream() -> httpx.Response:
-            return await self._send(path, raw, forward)
+            return await self._send(path, raw, forward, provider=provider)
 
         served = await flow.acall(upstream, build, read=read, looked=lookup)
         self._served(flow, served, start)
@@ -273,7 +282,8 @@ class Gateway:
         endpoint = flow.endpoint
 
         async def upstream() -> httpx.Response:
-            return await self._send(endpoint.path, raw, forward, stream=True)
+            return await self._send(endpoint.path, raw, forward, stream=True,
+                                    provider=endpoint.provider)
 
         served = await flow.astream(upstream, lambda events: events, looked=lookup)
         self._served(flow, served, start)

@@ -1,7 +1,9 @@
 """A fake OpenAI-compatible upstream HTTP server for tests, demos and benchmarks.
 
 It speaks OpenAI's chat, completions, embeddings, images, audio and Responses APIs under
-``base_url`` (``.../v1``).
+``base_url`` (``.../v1``), and Anthropic's Messages API (``POST /v1/messages``, key in
+``x-api-key`` or as a bearer token) under ``url``: point
+``anthropic.Anthropic(base_url=fake.url, ...)`` at it.
 
 Standard library only. Answers are deterministic, so a test can tell which request an
 answer belongs to; faults (error statuses, dropped streams, hangs) and latency are injected
@@ -100,7 +102,14 @@ class _ApiError(Exception):
         self.param = param
         self.headers = headers or {}
 
-    def to_response(self) -> _Response:
+    def to_response(self, *, anthropic: bool = False) -> _Response:
+        if anthropic:
+            from ._fake_anthropic import ERROR_TYPES
+
+            kind = ERROR_TYPES.get(self.status, "api_error")
+            return _Response.json({"type": "error", "error": {"type": kind,
+                                                              "message": self.message}},
+                                  status=self.status, headers=self.headers)
         error = {"message": self.message, "type": self.type, "param": self.param, "code": self.code}
         return _Response.json({"error": error}, status=self.status, headers=self.headers)
 
@@ -346,7 +355,14 @@ class FakeOpenAI:
             hang = self._hangs.popleft() if self._hangs else 0.0
         self._sleep(hang)
         self._sleep(self.latency)
-        if self.require_key and headers.get("authorization") != f"Bearer {self.api_key}":
+        route = (method, path.rstrip("/"))
+        anthropic = route == ("POST", "/v1/messages")
+        if anthropic and "anthropic-version" not in headers:
+            raise _ApiError(400, "anthropic-version: header is required")
+        # Anthropic takes its key in x-api-key or (as its SDK sends it now) as a bearer token
+        keyed = headers.get("authorization") == f"Bearer {self.api_key}" or (
+            anthropic and headers.get("x-api-key") == self.api_key)
+        if self.require_key and not keyed:
             raise _ApiError(
                 401, "Incorrect API key provided (fake server).", code="invalid_api_key"
             )
@@ -364,7 +380,6 @@ class FakeOpenAI:
                 "We could not parse the JSON body of your request. (HINT: This likely means you"
                 " aren't using your HTTP library correctly.)",
             )
-        route = (method, path.rstrip("/"))
         if route == ("POST", "/v1/chat/completions"):
             return self._chat(body)
         if route == ("POST", "/v1/completions"):
@@ -375,6 +390,10 @@ class FakeOpenAI:
             from ._fake_responses import responses
 
             return responses(self, body)
+        if anthropic:
+            from ._fake_anthropic import messages
+
+            return messages(self, body)
         if route == ("POST", "/v1/images/generations"):
             return self._images(body, host)
         if route == ("POST", "/v1/audio/transcriptions"):
@@ -893,7 +912,7 @@ class _Handler(BaseHTTPRequestHandler):
                 host = headers.get("host") or f"{fake._host}:{fake.port}"
                 reply = fake._handle_api(self.command, path, headers, body, files, host)
         except _ApiError as exc:
-            reply = exc.to_response()
+            reply = exc.to_response(anthropic=path.rstrip("/") == "/v1/messages")
         except Exception as exc:  # a bug in the fake: answer 500 and say so, don't hang
             logger.exception("fake OpenAI server failed on %s %s", self.command, path)
             reply = _ApiError(500, f"fake server bug: {exc!r}", type_="server_error").to_response()
