@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import _trace
 from ._cache import Cache
 from ._coalesce import caller_id
 from ._endpoints import Endpoint, KeyOptions, upstream_id
@@ -263,6 +264,7 @@ class Adapter:
     def report(self, served: Served[Any], wrap_stream: Callable[[Any], Any] | None = None
                ) -> Any:
         """Attach the cache info to a response or stream and tell ``on_lookup``."""
+        _trace.set_hit_kind(_trace.current(), served.lookup.kind.value)
         obj = served.value
         if wrap_stream is not None:
             obj = wrap_stream(obj)
@@ -311,12 +313,13 @@ class SyncResource(Delegate):
         def upstream() -> Any:
             return self.__wrapped__.create(**kwargs)
 
-        if given.get("stream"):
-            served = flow.stream(upstream, adapter.events(endpoint))
-            wrap = ReplayStream if served.origin == "cache" else \
-                (lambda s: RecordingStream(s, flow.recorder()))
-            return adapter.report(served, wrap)
-        return adapter.report(flow.call(upstream, adapter.plain[endpoint.name]))
+        with _trace.request_span(endpoint.name, flow.model):
+            if given.get("stream"):
+                served = flow.stream(upstream, adapter.events(endpoint))
+                wrap = ReplayStream if served.origin == "cache" else \
+                    (lambda s: RecordingStream(s, flow.recorder()))
+                return adapter.report(served, wrap)
+            return adapter.report(flow.call(upstream, adapter.plain[endpoint.name]))
 
 
 class AsyncResource(Delegate):
@@ -338,12 +341,13 @@ class AsyncResource(Delegate):
         async def upstream() -> Any:
             return await self.__wrapped__.create(**kwargs)
 
-        if given.get("stream"):
-            served = await flow.astream(upstream, adapter.events(endpoint))
-            wrap = AsyncReplayStream if served.origin == "cache" else \
-                (lambda s: AsyncRecordingStream(s, flow.recorder()))
-            return adapter.report(served, wrap)
-        return adapter.report(await flow.acall(upstream, adapter.plain[endpoint.name]))
+        with _trace.request_span(endpoint.name, flow.model):
+            if given.get("stream"):
+                served = await flow.astream(upstream, adapter.events(endpoint))
+                wrap = AsyncReplayStream if served.origin == "cache" else \
+                    (lambda s: AsyncRecordingStream(s, flow.recorder()))
+                return adapter.report(served, wrap)
+            return adapter.report(await flow.acall(upstream, adapter.plain[endpoint.name]))
 
 
 def absent_types(sdk: Any) -> tuple[type, ...]:

@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from starlette.responses import Response, StreamingResponse
 
+from .. import _trace
 from .._cache import Cache
 from .._coalesce import caller_id
 from .._endpoints import EMBEDDINGS, BadBody, Endpoint, KeyOptions, upstream_id
@@ -180,29 +181,32 @@ class Gateway:
         answer into plain data (default JSON), ``build`` a replayed response into (bytes,
         media type) (default JSON).
         """
-        try:
-            endpoint.check(body)
-            controls = self.controls(headers)
-        except BadBody as exc:
-            self.stats.response(endpoint.path, "error", time.perf_counter() - start)
-            raise ApiError(400, str(exc), param=exc.param) from None
-        except ApiError:
-            self.stats.response(endpoint.path, "error", time.perf_counter() - start)
-            raise
-        forward = self.upstreams[endpoint.provider].headers_for(headers, content_type)
-        if endpoint is EMBEDDINGS:
-            return await self._embeddings(body, controls, forward, start)
-        flow, lookup = await self.begin(endpoint, body, controls, headers, keyed=keyed)
-        try:
-            if body.get("stream") is True:
-                return await self._stream(flow, lookup, raw, forward, start)
-            return await self._plain(flow, lookup, raw, forward, start, read or _read_json,
-                                     build or _json_response)
-        except UpstreamError as exc:
-            self.stats.response(endpoint.path, f"upstream-{exc.status}",
-                                time.perf_counter() - start)
-            return Response(exc.body, status_code=exc.status,
-                            headers={**exc.headers, **hit_headers(lookup)})
+        # the span of the whole request: the lookup's stages and the upstream call are its
+        # children, the hit kind its attribute
+        with _trace.request_span(endpoint.name, str(body.get("model", ""))):
+            try:
+                endpoint.check(body)
+                controls = self.controls(headers)
+            except BadBody as exc:
+                self.stats.response(endpoint.path, "error", time.perf_counter() - start)
+                raise ApiError(400, str(exc), param=exc.param) from None
+            except ApiError:
+                self.stats.response(endpoint.path, "error", time.perf_counter() - start)
+                raise
+            forward = self.upstreams[endpoint.provider].headers_for(headers, content_type)
+            if endpoint is EMBEDDINGS:
+                return await self._embeddings(body, controls, forward, start)
+            flow, lookup = await self.begin(endpoint, body, controls, headers, keyed=keyed)
+            try:
+                if body.get("stream") is True:
+                    return await self._stream(flow, lookup, raw, forward, start)
+                return await self._plain(flow, lookup, raw, forward, start, read or _read_json,
+                                         build or _json_response)
+            except UpstreamError as exc:
+                self.stats.response(endpoint.path, f"upstream-{exc.status}",
+                                    time.perf_counter() - start)
+                return Response(exc.body, status_code=exc.status,
+                                headers={**exc.headers, **hit_headers(lookup)})
 
     async def _embeddings(self, body: Mapping[str, Any], controls: Controls,
                           forward: dict[str, str], start: float) -> Response:
@@ -220,7 +224,8 @@ class Gateway:
                                                        **hit_headers(lookup)})
 
         async def upstream(part: dict[str, Any]) -> httpx.Response:
-            return await self._send(path, json.dumps(part).encode(), forward)
+            with _trace.upstream_span(EMBEDDINGS.name):
+                return await self._send(path, json.dumps(part).encode(), forward)
 
         try:
             served = await batch.aembed(upstream, read=_read_json)
@@ -228,6 +233,7 @@ class Gateway:
             self.stats.response(path, f"upstream-{exc.status}", time.perf_counter() - start)
             return Response(exc.body, status_code=exc.status, headers=exc.headers)
         self.stats.response(path, served.lookup.kind.value, time.perf_counter() - start)
+        _trace.set_hit_kind(_trace.current(), served.lookup.kind.value)
         return Response(json.dumps(served.value).encode(), media_type="application/json",
                         headers={**hit_headers(served.lookup),
                                  "x-gistcache-cached-inputs": served.lookup.reason.split()[0]})
@@ -250,6 +256,7 @@ class Gateway:
     def _served(self, flow: Flow, served: Served[Any], start: float) -> str:
         """Account one answer; returns its outcome label."""
         outcome = HitKind.EXACT.value if served.origin == "shared" else served.lookup.kind.value
+        _trace.set_hit_kind(_trace.current(), outcome)
         if served.origin == "cache" and served.lookup.entry is not None:
             self.stats.hit_entry(served.lookup.entry)
         self.stats.response(flow.endpoint.path, outcome, time.perf_counter() - start)
