@@ -334,6 +334,16 @@ def test_proxy_takes_x_api_key_and_fills_in_the_server_key(
     assert wrong.headers["x-gistcache"] == "miss"
 
 
+def test_proxy_passes_count_tokens_through(up: FakeOpenAI,
+                                           proxy: tuple[ServerThread, Cache]) -> None:
+    thread, _ = proxy
+    with anthropic.Anthropic(base_url=thread.url, api_key=up.api_key, max_retries=0) as sdk:
+        counted = sdk.messages.count_tokens(model=MODEL, system="be brief",
+                                            messages=_user("what is green tea"))
+    assert counted.input_tokens == 6
+    assert up.call_count("/v1/messages/count_tokens") == 1
+
+
 def test_proxy_refuses_a_bad_body_in_anthropics_shape(
         up: FakeOpenAI, proxy: tuple[ServerThread, Cache]) -> None:
     thread, _ = proxy

@@ -302,20 +302,24 @@ def _llm_routes(app: FastAPI) -> None:
     for endpoint in ENDPOINTS.values():
         cached_route(endpoint)
 
-    async def passthrough(request: Request, path: str) -> Response:
+    async def passthrough(request: Request, path: str, provider: str = "openai") -> Response:
         state = _state(request)
+        upstream = state.gateway.upstreams[provider]
         body = await request.body() if request.method == "POST" else None
-        forward = state.upstream.headers_for(request.headers,
-                                             request.headers.get("content-type"))
+        forward = upstream.headers_for(request.headers, request.headers.get("content-type"))
         start = time.perf_counter()
-        response = await state.upstream.send(request.method, path, content=body,
-                                             headers=forward)
+        response = await upstream.send(request.method, path, content=body, headers=forward)
         state.stats.response(path, HitKind.BYPASS.value if response.status_code == 200
                              else f"upstream-{response.status_code}",
                              time.perf_counter() - start)
         return Response(response.content, status_code=response.status_code,
                         headers={**passthrough_headers(response.headers),
                                  HEADER: HitKind.BYPASS.value})
+
+    @app.post("/v1/messages/count_tokens", tags=["Anthropic"],
+              summary="Count a message's tokens (passed through)")
+    async def count_tokens(request: Request) -> Response:
+        return await passthrough(request, "/v1/messages/count_tokens", "anthropic")
 
     @app.get("/v1/models", tags=["OpenAI"], summary="Models (passed through)")
     async def models(request: Request) -> Response:

@@ -20,7 +20,7 @@ from .fake_openai import _ApiError, _EventStream, _pieces, _require_model, _Resp
 if TYPE_CHECKING:
     from .fake_openai import FakeOpenAI
 
-__all__ = ["ERROR_TYPES", "messages"]
+__all__ = ["ERROR_TYPES", "count_tokens", "messages"]
 
 #: Anthropic's error type for each status
 ERROR_TYPES = {400: "invalid_request_error", 401: "authentication_error",
@@ -91,6 +91,16 @@ def messages(fake: FakeOpenAI, body: dict[str, Any]) -> _Response | _EventStream
     if not body.get("stream"):
         return _Response.json(whole)
     return fake._stream(_events(whole), done=False)
+
+
+def count_tokens(body: dict[str, Any]) -> _Response:
+    """Answer one ``POST /v1/messages/count_tokens`` (a word is a token here)."""
+    _require_model(body)
+    turns = body.get("messages")
+    if not isinstance(turns, list) or not turns:
+        raise _ApiError(400, "messages: a non-empty list of user and assistant messages")
+    words = sum(_words(_text_of(m.get("content"))) for m in turns if isinstance(m, dict))
+    return _Response.json({"input_tokens": words + _words(_text_of(body.get("system")))})
 
 
 def _events(whole: dict[str, Any]) -> list[dict[str, Any]]:

@@ -68,6 +68,8 @@ _STREAM_PIECE_CHARS = 4
 _DEFAULT_EMBEDDING_DIMENSIONS = 64
 _PNG_SIDE = 8
 _MAX_BODY_BYTES = 64 * 1024 * 1024
+#: the paths of Anthropic's API (its key, headers and error shape)
+_ANTHROPIC_PATHS = frozenset({"/v1/messages", "/v1/messages/count_tokens"})
 _READ_BLOCK = 1024 * 1024
 
 
@@ -356,7 +358,7 @@ class FakeOpenAI:
         self._sleep(hang)
         self._sleep(self.latency)
         route = (method, path.rstrip("/"))
-        anthropic = route == ("POST", "/v1/messages")
+        anthropic = method == "POST" and route[1] in _ANTHROPIC_PATHS
         if anthropic and "anthropic-version" not in headers:
             raise _ApiError(400, "anthropic-version: header is required")
         # Anthropic takes its key in x-api-key or (as its SDK sends it now) as a bearer token
@@ -391,9 +393,9 @@ class FakeOpenAI:
 
             return responses(self, body)
         if anthropic:
-            from ._fake_anthropic import messages
+            from ._fake_anthropic import count_tokens, messages
 
-            return messages(self, body)
+            return messages(self, body) if route[1] == "/v1/messages" else count_tokens(body)
         if route == ("POST", "/v1/images/generations"):
             return self._images(body, host)
         if route == ("POST", "/v1/audio/transcriptions"):
@@ -912,7 +914,7 @@ class _Handler(BaseHTTPRequestHandler):
                 host = headers.get("host") or f"{fake._host}:{fake.port}"
                 reply = fake._handle_api(self.command, path, headers, body, files, host)
         except _ApiError as exc:
-            reply = exc.to_response(anthropic=path.rstrip("/") == "/v1/messages")
+            reply = exc.to_response(anthropic=path.rstrip("/") in _ANTHROPIC_PATHS)
         except Exception as exc:  # a bug in the fake: answer 500 and say so, don't hang
             logger.exception("fake OpenAI server failed on %s %s", self.command, path)
             reply = _ApiError(500, f"fake server bug: {exc!r}", type_="server_error").to_response()
