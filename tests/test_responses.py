@@ -104,9 +104,12 @@ def test_previous_response_and_answer_changing_params_are_scope() -> None:
     assert len(keys) == 8
     # what does not change the answer does not split the cache
     same = {responses_request(body).exact_key for body in (
-        base, {**base, "metadata": {"a": "b"}}, {**base, "store": False, "user": "u1"},
+        base, {**base, "metadata": {"a": "b"}}, {**base, "store": True, "user": "u1"},
         {**base, "max_output_tokens": 20}, {**base, "max_output_tokens": 30})}
     assert len(same) == 2  # 20 and 30 share the bucket of 32; the rest is one key
+    # a response the upstream did not store has an id nobody can continue from: kept apart
+    assert responses_request({**base, "store": False}).scope.key \
+        != responses_request(base).scope.key
 
 
 def test_tool_results_are_conversation_not_the_question() -> None:

@@ -230,6 +230,10 @@ def responses_request(
         chat["max_tokens"] = kwargs["max_output_tokens"]
     if kwargs.get("prompt") is not None:  # a stored prompt template and its variables
         chat["prompt_template"] = kwargs["prompt"]
+    if kwargs.get("store") is False:
+        # A hit keeps its response's id for continuing from it upstream: an id the upstream
+        # did not store is never handed to a caller who may continue from it.
+        chat["stored_upstream"] = False
     request = chat_request(chat, namespace=namespace, preprocess=preprocess,
                            min_similarity=min_similarity, max_age=max_age)
     previous = kwargs.get("previous_response_id")
