@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from . import _wire
+from . import _wire, _wire_anthropic, _wire_responses
 from ._cache import Answer, Cache
 from ._errors import InvalidRequest
 from ._types import CacheRequest, Entry, Scope, stable_hash
 from .media import audio_request, image_request
-from .requests import chat_request, completion_request
+from .requests import chat_request, completion_request, messages_request, responses_request
 
 __all__ = [
     "CHAT",
@@ -33,12 +33,15 @@ __all__ = [
     "ENDPOINTS",
     "IMAGES",
     "MEDIA",
+    "MESSAGES",
+    "RESPONSES",
     "TRANSCRIPTIONS",
     "TRANSLATIONS",
     "Accumulator",
     "BadBody",
     "Endpoint",
     "KeyOptions",
+    "error_body",
     "upstream_id",
 ]
 
@@ -46,6 +49,22 @@ __all__ = [
 UPSTREAM_PARAM = "upstream"
 #: the scope label of entries produced by gistcache's fake upstream (never a real model)
 FAKE_UPSTREAM = "fake-openai"
+#: the scope label of Anthropic answers of gistcache's fake upstream
+FAKE_ANTHROPIC = "fake-anthropic"
+
+#: Anthropic's error types for the types of OpenAI-shaped errors
+_ANTHROPIC_ERROR_TYPES = {"upstream_error": "api_error", "server_error": "api_error"}
+
+
+def error_body(message: str, type_: str = "invalid_request_error", param: str | None = None,
+               code: str | None = None, *, provider: str = "openai") -> bytes:
+    """An error response body in the provider's shape (OpenAI's, or Anthropic's)."""
+    if provider == "anthropic":
+        kind = _ANTHROPIC_ERROR_TYPES.get(type_, type_)
+        return json.dumps({"type": "error",
+                           "error": {"type": kind, "message": message}}).encode()
+    return json.dumps(
+        {"error": {"message": message, "type": type_, "param": param, "code": code}}).encode()
 
 
 def upstream_id(base_url: object) -> str:
@@ -129,6 +148,8 @@ class Endpoint:
     #: (cache, request, body, answer, ttl) -> anything
     keep: Callable[[Cache, CacheRequest, Mapping[str, Any], Answer, float | None], object] \
         | None = None
+    #: whose API this is: "openai" or "anthropic" (its upstream, headers and error shape)
+    provider: str = "openai"
 
     def key(self, body: Mapping[str, Any], options: KeyOptions) -> CacheRequest:
         """The cache request of a body, with the upstream in its scope."""
@@ -151,7 +172,14 @@ class Endpoint:
         error = {"message": message, "type": "upstream_error", "param": None, "code": code}
         if self.done_marker is not None:
             return self.sse({"error": error})
+        if self.provider == "anthropic":
+            return self.sse({"type": "error", "error": {"type": "api_error", "message": message}})
         return self.sse({"type": "error", "error": error, "code": code, "message": message})
+
+    def error_body(self, message: str, type_: str = "invalid_request_error",
+                   param: str | None = None, code: str | None = None) -> bytes:
+        """An error response body in this endpoint's shape."""
+        return error_body(message, type_, param, code, provider=self.provider)
 
 
 # -- chat completions and legacy completions -------------------------------------------------
@@ -231,6 +259,72 @@ COMPLETION = Endpoint(
     "completion", "/v1/completions", "Legacy completion", _completion_key, _check_completion,
     _wire.answer_from_completion, _wire.completion, _completion_events,
     lambda: _wire.StreamAccumulator("completion"))
+
+# -- the Responses API and Anthropic's Messages API ----------------------------------------------
+
+
+def _check_responses(body: Mapping[str, Any]) -> None:
+    _check_common(body)
+    raw = body.get("input")
+    if raw is not None and not isinstance(raw, (str, list)):
+        raise BadBody("'input' must be a string or a list of input items", "input")
+
+
+def _check_messages(body: Mapping[str, Any]) -> None:
+    model = body.get("model")
+    if not isinstance(model, str) or not model.strip():
+        raise BadBody("model: Field required", "model")
+    limit = body.get("max_tokens")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise BadBody("max_tokens: must be a positive integer", "max_tokens")
+    messages = body.get("messages")
+    if not isinstance(messages, list) or not messages:
+        raise BadBody("messages: must be a non-empty list of messages", "messages")
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict) or m.get("role") not in ("user", "assistant"):
+            raise BadBody(f"messages.{i}.role: must be 'user' or 'assistant'", "messages")
+    stream = body.get("stream")
+    if stream is not None and not isinstance(stream, bool):
+        raise BadBody("stream: must be a boolean", "stream")
+    temperature = body.get("temperature")
+    if temperature is not None and (
+        isinstance(temperature, bool) or not isinstance(temperature, (int, float))
+        or not 0 <= temperature <= 1
+    ):
+        raise BadBody("temperature: must be a number in [0, 1]", "temperature")
+
+
+def _responses_key(body: Mapping[str, Any], opts: KeyOptions) -> CacheRequest:
+    return responses_request(body, namespace=opts.namespace, preprocess=opts.preprocess,
+                             min_similarity=opts.min_similarity, max_age=opts.max_age)
+
+
+def _messages_key(body: Mapping[str, Any], opts: KeyOptions) -> CacheRequest:
+    return messages_request(body, namespace=opts.namespace, preprocess=opts.preprocess,
+                            min_similarity=opts.min_similarity, max_age=opts.max_age)
+
+
+def _responses_events(source: Entry | Answer, model: str, body: Mapping[str, Any], size: int
+                      ) -> Iterator[dict[str, Any]]:
+    return _wire_responses.response_events(source, model, chunk_chars=size)
+
+
+def _messages_events(source: Entry | Answer, model: str, body: Mapping[str, Any], size: int
+                     ) -> Iterator[dict[str, Any]]:
+    return _wire_anthropic.message_events(source, model, chunk_chars=size)
+
+
+#: OpenAI's Responses API: the answer is the stored response itself (its id included)
+RESPONSES = Endpoint(
+    "responses", "/v1/responses", "Response (Responses API)", _responses_key, _check_responses,
+    _wire_responses.answer_from_response, _wire_responses.response, _responses_events,
+    _wire_responses.ResponsesAccumulator, done_marker=None)
+#: Anthropic's Messages API
+MESSAGES = Endpoint(
+    "messages", "/v1/messages", "Message (Anthropic Messages API)", _messages_key,
+    _check_messages, _wire_anthropic.answer_from_message, _wire_anthropic.message,
+    _messages_events, _wire_anthropic.MessageAccumulator, done_marker=None,
+    provider="anthropic")
 
 # -- images and audio ----------------------------------------------------------------------------
 
@@ -390,6 +484,7 @@ EMBEDDINGS = Endpoint(
     lambda data: Answer("", cacheable=False), _shared_response, _no_events, _NoStream)
 
 #: every endpoint the one flow serves, by name
-ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (CHAT, COMPLETION, EMBEDDINGS)}
+ENDPOINTS: dict[str, Endpoint] = {e.name: e for e in (CHAT, COMPLETION, EMBEDDINGS, RESPONSES,
+                                                       MESSAGES)}
 #: the media endpoints (their answers are bytes or keyed by bytes; multipart bodies for audio)
 MEDIA: dict[str, Endpoint] = {e.name: e for e in (IMAGES, TRANSCRIPTIONS, TRANSLATIONS)}

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Generic, TypeVar
 
+from . import _trace
 from ._cache import Answer, Cache
 from ._endpoints import (
     Accumulator,
@@ -230,6 +231,16 @@ class Flow:
             self._unusable(source, exc)
             return None
 
+    # -- the upstream ---------------------------------------------------------------------
+
+    def _up(self, upstream: Callable[[], R]) -> R:
+        with _trace.upstream_span(self.endpoint.name):
+            return upstream()
+
+    async def _aup(self, upstream: Callable[[], Awaitable[R]]) -> R:
+        with _trace.upstream_span(self.endpoint.name):
+            return await upstream()
+
     # -- plain calls ----------------------------------------------------------------------
 
     def _keep(self) -> Callable[[CacheRequest, Answer, float | None], object] | None:
@@ -250,7 +261,7 @@ class Flow:
         """Answer a plain request: from the cache, a coalesced call, or ``upstream()``."""
         look = looked if looked is not None else self.lookup()
         if self.request is None:
-            return Served(upstream(), look, "upstream")
+            return Served(self._up(upstream), look, "upstream")
         if look.hit and look.entry is not None:
             built = self.respond(look.entry, build)
             if built is not None:
@@ -259,7 +270,7 @@ class Flow:
         own: list[R] = []
 
         def ask() -> Answer:
-            response = upstream()
+            response = self._up(upstream)
             own.append(response)
             return self.answer_of(response, read)
 
@@ -271,7 +282,7 @@ class Flow:
         shared = self.respond(answer, build)
         if shared is not None:
             return Served(shared, got, "shared")
-        return Served(upstream(), UNUSABLE, "upstream")
+        return Served(self._up(upstream), UNUSABLE, "upstream")
 
     async def acall(
         self,
@@ -284,7 +295,7 @@ class Flow:
         """Async :meth:`call` (embedding and database work run off the event loop)."""
         look = looked if looked is not None else await self.alookup()
         if self.request is None:
-            return Served(await upstream(), look, "upstream")
+            return Served(await self._aup(upstream), look, "upstream")
         if look.hit and look.entry is not None:
             built = self.respond(look.entry, build)
             if built is not None:
@@ -293,7 +304,7 @@ class Flow:
         own: list[R] = []
 
         async def ask() -> Answer:
-            response = await upstream()
+            response = await self._aup(upstream)
             own.append(response)
             return self.answer_of(response, read)
 
@@ -305,7 +316,7 @@ class Flow:
         shared = self.respond(answer, build)
         if shared is not None:
             return Served(shared, got, "shared")
-        return Served(await upstream(), UNUSABLE, "upstream")
+        return Served(await self._aup(upstream), UNUSABLE, "upstream")
 
     # -- streams --------------------------------------------------------------------------
 
@@ -324,7 +335,7 @@ class Flow:
             if replayed is not None:
                 return Served(replayed, look, "cache")
             look = UNUSABLE
-        return Served(upstream(), look, "upstream")
+        return Served(self._up(upstream), look, "upstream")
 
     async def astream(
         self,
@@ -340,7 +351,7 @@ class Flow:
             if replayed is not None:
                 return Served(replayed, look, "cache")
             look = UNUSABLE
-        return Served(await upstream(), look, "upstream")
+        return Served(await self._aup(upstream), look, "upstream")
 
     def recorder(self) -> Recorder:
         """An accumulator for this request's streamed miss that stores it on a normal end."""
@@ -423,7 +434,10 @@ class Embeddings:
         looks = [self.cache.lookup(r) for r in self.requests] if self.policy.lookup \
             else self._skipped()
         found, missing = self._found(looks)
-        data = read(upstream(self._subset(missing))) if missing else None
+        data = None
+        if missing:
+            with _trace.upstream_span("embeddings"):
+                data = read(upstream(self._subset(missing)))
         served, fresh = self._merge(found, missing, data)
         self._store(fresh)
         return served
@@ -436,7 +450,10 @@ class Embeddings:
         else:
             looks = self._skipped()
         found, missing = self._found(looks)
-        data = read(await upstream(self._subset(missing))) if missing else None
+        data = None
+        if missing:
+            with _trace.upstream_span("embeddings"):
+                data = read(await upstream(self._subset(missing)))
         served, fresh = self._merge(found, missing, data)
         await asyncio.to_thread(self._store, fresh)
         return served

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 from ._cache import Answer, Cache
-from ._endpoints import FAKE_UPSTREAM
+from ._endpoints import FAKE_ANTHROPIC, FAKE_UPSTREAM
 from ._errors import GistcacheError
 from ._types import CacheRequest, Entry, Scope
 from .config import DEFAULT_THRESHOLD, Config
@@ -80,6 +80,8 @@ def _register_serve(sub: Subparsers) -> None:
     p.add_argument("--upstream", metavar="URL",
                    help="OpenAI-compatible base URL (default https://api.openai.com/v1)")
     p.add_argument("--upstream-key", metavar="KEY", help="API key used when a caller sends none")
+    p.add_argument("--anthropic-upstream", metavar="URL",
+                   help="Anthropic base URL for /v1/messages (default https://api.anthropic.com)")
     p.add_argument("--admin-key", metavar="KEY", help="key the admin endpoints require")
     p.add_argument("--namespace-from-key", action="store_true", default=None,
                    help="isolate tenants by a hash of their API key")
@@ -116,7 +118,8 @@ def _serve(args: argparse.Namespace) -> int:
                           ("similarity_threshold", args.similarity_threshold),
                           ("embedder", args.embedder), ("embedder_model", args.embedder_model),
                           ("embedder_url", args.embedder_url)) if v is not None}
-    names = ("host", "port", "workers", "upstream", "upstream_key", "admin_key",
+    names = ("host", "port", "workers", "upstream", "upstream_key", "anthropic_upstream",
+             "admin_key",
              "namespace_from_key", "embed_deadline", "max_body_bytes", "log_level")
     server_overrides = {n: getattr(args, n) for n in names if getattr(args, n) is not None}
     config, settings = load_settings(args.config, cache_overrides=cache_overrides,
@@ -129,11 +132,15 @@ def _serve(args: argparse.Namespace) -> int:
             fake = stack.enter_context(FakeOpenAI(latency=args.fake_latency, require_key=False))
             settings = dataclasses.replace(settings, upstream=fake.base_url,
                                            upstream_key=fake.api_key,
-                                           upstream_scope=FAKE_UPSTREAM)
+                                           upstream_scope=FAKE_UPSTREAM,
+                                           anthropic_upstream=fake.url,
+                                           anthropic_upstream_key=fake.api_key,
+                                           anthropic_upstream_scope=FAKE_ANTHROPIC)
             log.warning("--fake-upstream: answers come from a local FAKE OpenAI server at %s "
                         "(%.0f ms each); no real model is called. Its answers are stored "
                         "apart (scope upstream=%s): a later run with a real upstream never "
-                        "serves them", fake.base_url, args.fake_latency * 1000, FAKE_UPSTREAM)
+                        "serves them (Anthropic's /v1/messages too: scope %s)", fake.base_url,
+                        args.fake_latency * 1000, FAKE_UPSTREAM, FAKE_ANTHROPIC)
         run(config, settings, access_log=args.access_log)
     return 0
 

@@ -8,6 +8,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import _trace
+
 __all__ = ["DEFAULT_PRICES", "LATENCY_BUCKETS", "Metrics", "Prices"]
 
 #: USD per million tokens (input, output), matched by longest model-name prefix; override freely
@@ -95,12 +97,13 @@ class Metrics:
             self.errors[stage] += 1
 
     def observe(self, stage: str, seconds: float) -> None:
-        """Record a stage's latency."""
+        """Record a stage's latency (and report it as a span when tracing is on)."""
         with self._lock:
             hist = self.latency.get(stage)
             if hist is None:
                 hist = self.latency[stage] = _Histogram(self._window)
             hist.observe(seconds)
+        _trace.stage(stage, seconds)
 
     def saved(self, model: str, prompt_tokens: int, completion_tokens: int) -> None:
         """Credit a hit with the tokens and money the model call would have cost."""

@@ -95,11 +95,13 @@ class Gate:
         try:
             response = await state.gateway.handle(kind, headers, raw)
         except ApiError as exc:
-            response = _json_response(exc.status, exc.body(), exc.headers)
+            response = _json_response(exc.status, kind.error_body(exc.message, exc.type,
+                                                                  exc.param, exc.code),
+                                      exc.headers)
         except Exception:  # a bug: answer 500 in the API's shape and log it, like the routes
             log.exception("unexpected error answering %s", path)
-            response = _json_response(500, error_json("internal error in the gistcache server",
-                                                      "server_error", code="internal_error"))
+            response = _json_response(500, kind.error_body(
+                "internal error in the gistcache server", "server_error", code="internal_error"))
         await response(scope, replay, send)
 
     @staticmethod

@@ -14,6 +14,7 @@ __all__ = [
     "ApiError",
     "Controls",
     "admin_allowed",
+    "bearer_token",
     "caller_key",
     "error_json",
     "parse_controls",
@@ -95,8 +96,8 @@ class Controls:
     min_similarity: float | None = None
 
 
-def caller_key(headers: Mapping[str, str]) -> str | None:
-    """The caller's bearer token, if any (forwarded upstream, never stored or logged)."""
+def bearer_token(headers: Mapping[str, str]) -> str | None:
+    """The ``Authorization: Bearer`` token of a request, if any."""
     value = headers.get("authorization")
     if not value:
         return None
@@ -104,6 +105,16 @@ def caller_key(headers: Mapping[str, str]) -> str | None:
     if scheme.lower() != "bearer" or not token.strip():
         return None
     return token.strip()
+
+
+def caller_key(headers: Mapping[str, str]) -> str | None:
+    """The caller's API key, if any: its bearer token, or Anthropic's ``x-api-key`` (forwarded
+    upstream, never stored or logged)."""
+    token = bearer_token(headers)
+    if token is not None:
+        return token
+    key = headers.get("x-api-key", "").strip()
+    return key or None
 
 
 def key_namespace(key: str) -> str:
@@ -179,5 +190,5 @@ def admin_allowed(headers: Mapping[str, str], admin_key: str | None) -> bool:
     given = headers.get("x-gistcache-admin-key")
     if given is not None and hmac.compare_digest(given.encode(), expected):
         return True
-    bearer = caller_key(headers)
+    bearer = bearer_token(headers)
     return bearer is not None and hmac.compare_digest(bearer.encode(), expected)

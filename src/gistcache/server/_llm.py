@@ -21,6 +21,7 @@ from typing import Any
 import httpx
 from starlette.responses import Response, StreamingResponse
 
+from .. import _trace
 from .._cache import Cache
 from .._coalesce import caller_id
 from .._endpoints import EMBEDDINGS, BadBody, Endpoint, KeyOptions, upstream_id
@@ -69,13 +70,21 @@ class Gateway:
     """Answers the cached LLM endpoints from the cache or the upstream, through the one flow."""
 
     def __init__(self, cache: Cache, settings: ServerSettings, upstream: Upstream,
-                 stats: ServerStats) -> None:
+                 stats: ServerStats, anthropic: Upstream | None = None) -> None:
         self.cache = cache
         self.settings = settings
+        #: the OpenAI-compatible upstream
         self.upstream = upstream
         self.stats = stats
+        #: the upstream of each provider's endpoints
+        self.upstreams = {"openai": upstream, "anthropic": anthropic or upstream}
         #: the upstream as the scope names it: entries of another upstream are never served
         self.upstream_scope = settings.upstream_scope or upstream_id(settings.upstream)
+        self.scopes = {"openai": self.upstream_scope,
+                       "anthropic": settings.anthropic_upstream_scope
+                       or upstream_id(settings.anthropic_upstream)}
+        self._server_keys = {"openai": settings.upstream_key,
+                             "anthropic": settings.anthropic_upstream_key}
 
     # -- request parsing --------------------------------------------------------------------
 
@@ -84,21 +93,21 @@ class Gateway:
         return parse_controls(headers, default_namespace=self.cache.config.namespace,
                               namespace_from_key=self.settings.namespace_from_key)
 
-    def key_options(self, controls: Controls) -> KeyOptions:
-        """How this server keys a caller's requests."""
+    def key_options(self, controls: Controls, provider: str = "openai") -> KeyOptions:
+        """How this server keys a caller's requests (to one provider's upstream)."""
         return KeyOptions(namespace=controls.namespace, preprocess=self.cache.config.preprocess,
                           min_similarity=controls.min_similarity, max_age=controls.max_age,
-                          upstream=self.upstream_scope)
+                          upstream=self.scopes[provider])
 
-    def caller(self, headers: Mapping[str, str]) -> str:
+    def caller(self, headers: Mapping[str, str], provider: str = "openai") -> str:
         """The caller's identity for coalescing: a hash of the key its call is made with."""
-        return caller_id(caller_key(headers) or self.settings.upstream_key)
+        return caller_id(caller_key(headers) or self._server_keys[provider])
 
     def cache_request(self, endpoint: Endpoint, body: Mapping[str, Any], controls: Controls
                       ) -> CacheRequest | str:
         """The cache request of a body, or why this request cannot use the cache."""
         try:
-            return endpoint.key(body, self.key_options(controls))
+            return endpoint.key(body, self.key_options(controls, endpoint.provider))
         except InvalidRequest as exc:
             # valid for the API perhaps, but not something the cache can key: forward it
             return f"not cacheable: {exc}"
@@ -142,7 +151,8 @@ class Gateway:
         policy = Policy(lookup=not controls.no_cache, ttl=controls.ttl,
                         store=not controls.no_store and not timed_out(lookup))
         flow = Flow(self.cache, endpoint, None if isinstance(request, str) else request,
-                    model=str(body.get("model", "")), body=body, caller=self.caller(headers),
+                    model=str(body.get("model", "")), body=body,
+                    caller=self.caller(headers, endpoint.provider),
                     policy=policy, bypass=request if isinstance(request, str) else "")
         return flow, lookup
 
@@ -171,29 +181,32 @@ class Gateway:
         answer into plain data (default JSON), ``build`` a replayed response into (bytes,
         media type) (default JSON).
         """
-        try:
-            endpoint.check(body)
-            controls = self.controls(headers)
-        except BadBody as exc:
-            self.stats.response(endpoint.path, "error", time.perf_counter() - start)
-            raise ApiError(400, str(exc), param=exc.param) from None
-        except ApiError:
-            self.stats.response(endpoint.path, "error", time.perf_counter() - start)
-            raise
-        forward = self.upstream.headers_for(headers, content_type)
-        if endpoint is EMBEDDINGS:
-            return await self._embeddings(body, controls, forward, start)
-        flow, lookup = await self.begin(endpoint, body, controls, headers, keyed=keyed)
-        try:
-            if body.get("stream") is True:
-                return await self._stream(flow, lookup, raw, forward, start)
-            return await self._plain(flow, lookup, raw, forward, start, read or _read_json,
-                                     build or _json_response)
-        except UpstreamError as exc:
-            self.stats.response(endpoint.path, f"upstream-{exc.status}",
-                                time.perf_counter() - start)
-            return Response(exc.body, status_code=exc.status,
-                            headers={**exc.headers, **hit_headers(lookup)})
+        # the span of the whole request: the lookup's stages and the upstream call are its
+        # children, the hit kind its attribute
+        with _trace.request_span(endpoint.name, str(body.get("model", ""))):
+            try:
+                endpoint.check(body)
+                controls = self.controls(headers)
+            except BadBody as exc:
+                self.stats.response(endpoint.path, "error", time.perf_counter() - start)
+                raise ApiError(400, str(exc), param=exc.param) from None
+            except ApiError:
+                self.stats.response(endpoint.path, "error", time.perf_counter() - start)
+                raise
+            forward = self.upstreams[endpoint.provider].headers_for(headers, content_type)
+            if endpoint is EMBEDDINGS:
+                return await self._embeddings(body, controls, forward, start)
+            flow, lookup = await self.begin(endpoint, body, controls, headers, keyed=keyed)
+            try:
+                if body.get("stream") is True:
+                    return await self._stream(flow, lookup, raw, forward, start)
+                return await self._plain(flow, lookup, raw, forward, start, read or _read_json,
+                                         build or _json_response)
+            except UpstreamError as exc:
+                self.stats.response(endpoint.path, f"upstream-{exc.status}",
+                                    time.perf_counter() - start)
+                return Response(exc.body, status_code=exc.status,
+                                headers={**exc.headers, **hit_headers(lookup)})
 
     async def _embeddings(self, body: Mapping[str, Any], controls: Controls,
                           forward: dict[str, str], start: float) -> Response:
@@ -211,7 +224,8 @@ class Gateway:
                                                        **hit_headers(lookup)})
 
         async def upstream(part: dict[str, Any]) -> httpx.Response:
-            return await self._send(path, json.dumps(part).encode(), forward)
+            with _trace.upstream_span(EMBEDDINGS.name):
+                return await self._send(path, json.dumps(part).encode(), forward)
 
         try:
             served = await batch.aembed(upstream, read=_read_json)
@@ -219,15 +233,16 @@ class Gateway:
             self.stats.response(path, f"upstream-{exc.status}", time.perf_counter() - start)
             return Response(exc.body, status_code=exc.status, headers=exc.headers)
         self.stats.response(path, served.lookup.kind.value, time.perf_counter() - start)
+        _trace.set_hit_kind(_trace.current(), served.lookup.kind.value)
         return Response(json.dumps(served.value).encode(), media_type="application/json",
                         headers={**hit_headers(served.lookup),
                                  "x-gistcache-cached-inputs": served.lookup.reason.split()[0]})
 
     async def _send(self, path: str, raw: bytes, forward: dict[str, str], *,
-                    stream: bool = False) -> httpx.Response:
+                    stream: bool = False, provider: str = "openai") -> httpx.Response:
         """One upstream call; a non-200 answer is raised as an :class:`UpstreamError`."""
-        response = await self.upstream.send("POST", path, content=raw, headers=forward,
-                                            stream=stream)
+        response = await self.upstreams[provider].send("POST", path, content=raw,
+                                                       headers=forward, stream=stream)
         if response.status_code != 200:
             try:
                 content = await response.aread() if stream else response.content
@@ -241,6 +256,7 @@ class Gateway:
     def _served(self, flow: Flow, served: Served[Any], start: float) -> str:
         """Account one answer; returns its outcome label."""
         outcome = HitKind.EXACT.value if served.origin == "shared" else served.lookup.kind.value
+        _trace.set_hit_kind(_trace.current(), outcome)
         if served.origin == "cache" and served.lookup.entry is not None:
             self.stats.hit_entry(served.lookup.entry)
         self.stats.response(flow.endpoint.path, outcome, time.perf_counter() - start)
@@ -249,10 +265,10 @@ class Gateway:
     async def _plain(self, flow: Flow, lookup: Lookup, raw: bytes, forward: dict[str, str],
                      start: float, read: Callable[[httpx.Response], Any],
                      build: Callable[[dict[str, Any]], tuple[bytes, str]]) -> Response:
-        path = flow.endpoint.path
+        path, provider = flow.endpoint.path, flow.endpoint.provider
 
         async def upstream() -> httpx.Response:
-            return await self._send(path, raw, forward)
+            return await self._send(path, raw, forward, provider=provider)
 
         served = await flow.acall(upstream, build, read=read, looked=lookup)
         self._served(flow, served, start)
@@ -273,7 +289,8 @@ class Gateway:
         endpoint = flow.endpoint
 
         async def upstream() -> httpx.Response:
-            return await self._send(endpoint.path, raw, forward, stream=True)
+            return await self._send(endpoint.path, raw, forward, stream=True,
+                                    provider=endpoint.provider)
 
         served = await flow.astream(upstream, lambda events: events, looked=lookup)
         self._served(flow, served, start)

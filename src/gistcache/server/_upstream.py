@@ -1,4 +1,8 @@
-"""The connection to the upstream OpenAI-compatible API: one pooled async client per worker."""
+"""The connections to the upstream APIs: one pooled async client per upstream and worker.
+
+An OpenAI-compatible upstream's base URL ends in ``/v1`` and takes the key as a bearer token;
+Anthropic's does not (its paths start with ``/v1``) and takes it in ``x-api-key``.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,9 @@ from ._observe import ServerStats
 
 __all__ = ["Upstream", "UpstreamError", "passthrough_headers"]
 
-#: request headers worth forwarding besides Authorization and Content-Type
-_FORWARD_PREFIXES = ("openai-", "x-stainless-")
+#: request headers worth forwarding besides the key and Content-Type, by provider
+_FORWARD_PREFIXES = {"openai": ("openai-", "x-stainless-"),
+                     "anthropic": ("anthropic-", "x-stainless-")}
 _FORWARD = frozenset({"accept", "user-agent", "idempotency-key"})
 
 #: response headers that describe the connection, not the answer: never copied back
@@ -40,7 +45,10 @@ class UpstreamError(Exception):
 
 
 class Upstream:
-    """Sends requests to the upstream API; transport failures become OpenAI-shaped 502/504."""
+    """Sends requests to an upstream API; transport failures become 502/504 errors.
+
+    ``provider`` is "openai" (any OpenAI-compatible API) or "anthropic".
+    """
 
     def __init__(
         self,
@@ -52,7 +60,11 @@ class Upstream:
         connect_timeout: float = 10.0,
         max_connections: int = 200,
         transport: httpx.AsyncBaseTransport | None = None,
+        provider: str = "openai",
     ) -> None:
+        if provider not in _FORWARD_PREFIXES:
+            raise ValueError(f"unknown upstream provider {provider!r}")
+        self.provider = provider
         self.base_url = base_url.rstrip("/")
         self._api_key = api_key
         self._stats = stats
@@ -69,22 +81,34 @@ class Upstream:
         )
 
     def headers_for(self, incoming: Mapping[str, str], content_type: str | None) -> dict[str, str]:
-        """Headers of the upstream request: the caller's key (or the server's), OpenAI-*."""
+        """Headers of the upstream request: the caller's key (or the server's), the provider's
+        own headers (``openai-*``, ``anthropic-*``), the SDK's ``x-stainless-*``."""
         out: dict[str, str] = {}
+        prefixes = _FORWARD_PREFIXES[self.provider]
         for name, value in incoming.items():
             low = name.lower()
-            if low in _FORWARD or low.startswith(_FORWARD_PREFIXES):
+            if low in _FORWARD or low.startswith(prefixes):
                 out[low] = value
-        key = caller_key(incoming) or self._api_key
-        if key is not None:
-            out["authorization"] = f"Bearer {key}"
+        if self.provider == "anthropic":
+            # the caller's key as the caller sent it (x-api-key, or a bearer token)
+            for name in ("x-api-key", "authorization"):
+                if incoming.get(name):
+                    out[name] = incoming[name]
+            if "x-api-key" not in out and "authorization" not in out and self._api_key:
+                out["x-api-key"] = self._api_key
+        else:
+            key = caller_key(incoming) or self._api_key
+            if key is not None:
+                out["authorization"] = f"Bearer {key}"
         if content_type:
             out["content-type"] = content_type
         return out
 
-    @staticmethod
-    def path_of(path: str) -> str:
-        """The upstream path of one of ours: ``/v1/chat/completions`` -> ``chat/completions``."""
+    def path_of(self, path: str) -> str:
+        """The upstream path of one of ours: ``/v1/chat/completions`` -> ``chat/completions``
+        under an OpenAI base URL (``.../v1``); unchanged under Anthropic's."""
+        if self.provider == "anthropic":
+            return path.lstrip("/")
         return path.removeprefix("/v1").lstrip("/")
 
     async def send(

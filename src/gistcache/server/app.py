@@ -184,15 +184,18 @@ def create_app(
         used = cache if cache is not None else await asyncio.to_thread(
             build_cache, config if config is not None else Config.from_env())
         stats = ServerStats(clock)
-        upstream = Upstream(server.upstream, api_key=server.upstream_key, stats=stats,
-                            timeout=server.upstream_timeout,
-                            connect_timeout=server.upstream_connect_timeout,
-                            max_connections=server.upstream_connections, transport=transport)
-        gateway = Gateway(used, server, upstream, stats)
+        limits: dict[str, Any] = {
+            "stats": stats, "timeout": server.upstream_timeout,
+            "connect_timeout": server.upstream_connect_timeout,
+            "max_connections": server.upstream_connections, "transport": transport}
+        upstream = Upstream(server.upstream, api_key=server.upstream_key, **limits)
+        anthropic = Upstream(server.anthropic_upstream, api_key=server.anthropic_upstream_key,
+                             provider="anthropic", **limits)
+        gateway = Gateway(used, server, upstream, stats, anthropic)
         app.state.gistcache = ServerState(used, server, upstream, stats, gateway,
                                           MediaState.for_cache(used))
-        log.info("gistcache %s ready (pid %d): upstream %s, %s, admin key %s", __version__,
-                 os.getpid(), server.upstream,
+        log.info("gistcache %s ready (pid %d): upstream %s (Anthropic: %s), %s, admin key %s",
+                 __version__, os.getpid(), server.upstream, server.anthropic_upstream,
                  "in memory" if used.config.in_memory else f"data in {used.config.data_dir}",
                  "required" if server.admin_key else "not set")
         try:
@@ -200,6 +203,7 @@ def create_app(
         finally:
             app.state.gistcache = None
             await upstream.aclose()
+            await anthropic.aclose()
             if owned:
                 try:
                     await asyncio.to_thread(used.close)
@@ -282,29 +286,40 @@ def _llm_routes(app: FastAPI) -> None:
     def cached_route(endpoint: Endpoint) -> None:
         async def route(request: Request) -> Response:
             state = _state(request)
-            return await state.gateway.handle(endpoint, request.headers, await request.body())
+            try:
+                return await state.gateway.handle(endpoint, request.headers,
+                                                  await request.body())
+            except ApiError as exc:  # in the endpoint's own error shape
+                return Response(endpoint.error_body(exc.message, exc.type, exc.param, exc.code),
+                                status_code=exc.status, media_type="application/json",
+                                headers=exc.headers)
 
-        app.post(endpoint.path, tags=["OpenAI"], summary=f"{endpoint.title} (cached)",
+        tag = "Anthropic" if endpoint.provider == "anthropic" else "OpenAI"
+        app.post(endpoint.path, tags=[tag], summary=f"{endpoint.title} (cached)",
                  description=_CACHED_DOC, openapi_extra=_JSON_BODY,
                  name=endpoint.name)(route)
 
     for endpoint in ENDPOINTS.values():
         cached_route(endpoint)
 
-    async def passthrough(request: Request, path: str) -> Response:
+    async def passthrough(request: Request, path: str, provider: str = "openai") -> Response:
         state = _state(request)
+        upstream = state.gateway.upstreams[provider]
         body = await request.body() if request.method == "POST" else None
-        forward = state.upstream.headers_for(request.headers,
-                                             request.headers.get("content-type"))
+        forward = upstream.headers_for(request.headers, request.headers.get("content-type"))
         start = time.perf_counter()
-        response = await state.upstream.send(request.method, path, content=body,
-                                             headers=forward)
+        response = await upstream.send(request.method, path, content=body, headers=forward)
         state.stats.response(path, HitKind.BYPASS.value if response.status_code == 200
                              else f"upstream-{response.status_code}",
                              time.perf_counter() - start)
         return Response(response.content, status_code=response.status_code,
                         headers={**passthrough_headers(response.headers),
                                  HEADER: HitKind.BYPASS.value})
+
+    @app.post("/v1/messages/count_tokens", tags=["Anthropic"],
+              summary="Count a message's tokens (passed through)")
+    async def count_tokens(request: Request) -> Response:
+        return await passthrough(request, "/v1/messages/count_tokens", "anthropic")
 
     @app.get("/v1/models", tags=["OpenAI"], summary="Models (passed through)")
     async def models(request: Request) -> Response:

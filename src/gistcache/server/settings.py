@@ -46,6 +46,13 @@ class ServerSettings:
     upstream_scope: str | None = None
     #: used when the caller sends no ``Authorization``; never logged (also ``OPENAI_API_KEY``)
     upstream_key: str | None = field(default=None, repr=False)
+    #: base URL of the Anthropic API that ``/v1/messages`` is forwarded to (without ``/v1``)
+    anthropic_upstream: str = "https://api.anthropic.com"
+    #: how the scope names the Anthropic upstream (default: its URL; ``--fake-upstream``:
+    #: ``fake-anthropic``)
+    anthropic_upstream_scope: str | None = None
+    #: used when an Anthropic caller sends no key; never logged (also ``ANTHROPIC_API_KEY``)
+    anthropic_upstream_key: str | None = field(default=None, repr=False)
     #: protects the admin endpoints (put, flush, clear, entries, feedback, stats, dashboard)
     admin_key: str | None = field(default=None, repr=False)
     #: seconds to wait for the upstream's answer (a stream: between two chunks)
@@ -68,10 +75,12 @@ class ServerSettings:
     log_level: str = "info"
 
     def __post_init__(self) -> None:
-        parts = urlsplit(self.upstream)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise ConfigError(f"upstream must be an http(s) URL, got {self.upstream!r}")
-        self.upstream = self.upstream.rstrip("/")
+        for name in ("upstream", "anthropic_upstream"):
+            url = getattr(self, name)
+            parts = urlsplit(url)
+            if parts.scheme not in ("http", "https") or not parts.netloc:
+                raise ConfigError(f"{name} must be an http(s) URL, got {url!r}")
+            setattr(self, name, url.rstrip("/"))
         if not 0 <= self.port <= 65535:
             raise ConfigError(f"port must be in [0, 65535], got {self.port}")
         if self.workers < 1:
@@ -86,6 +95,8 @@ class ServerSettings:
             self.admin_key = None
         if self.upstream_key is not None and not self.upstream_key:
             self.upstream_key = None
+        if self.anthropic_upstream_key is not None and not self.anthropic_upstream_key:
+            self.anthropic_upstream_key = None
         self.log_level = self.log_level.lower()
         if self.log_level not in _LOG_LEVELS:
             raise ConfigError(f"log_level must be one of {', '.join(_LOG_LEVELS)}, "
@@ -139,6 +150,8 @@ def _server_env(environ: Mapping[str, str]) -> dict[str, Any]:
                 found[name] = value
     if "upstream_key" not in found and environ.get("OPENAI_API_KEY"):
         found["upstream_key"] = environ["OPENAI_API_KEY"]
+    if "anthropic_upstream_key" not in found and environ.get("ANTHROPIC_API_KEY"):
+        found["anthropic_upstream_key"] = environ["ANTHROPIC_API_KEY"]
     return found
 
 

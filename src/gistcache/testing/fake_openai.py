@@ -1,5 +1,10 @@
 """A fake OpenAI-compatible upstream HTTP server for tests, demos and benchmarks.
 
+It speaks OpenAI's chat, completions, embeddings, images, audio and Responses APIs under
+``base_url`` (``.../v1``), and Anthropic's Messages API (``POST /v1/messages``, key in
+``x-api-key`` or as a bearer token) under ``url``: point
+``anthropic.Anthropic(base_url=fake.url, ...)`` at it.
+
 Standard library only. Answers are deterministic, so a test can tell which request an
 answer belongs to; faults (error statuses, dropped streams, hangs) and latency are injected
 on demand::
@@ -63,6 +68,8 @@ _STREAM_PIECE_CHARS = 4
 _DEFAULT_EMBEDDING_DIMENSIONS = 64
 _PNG_SIDE = 8
 _MAX_BODY_BYTES = 64 * 1024 * 1024
+#: the paths of Anthropic's API (its key, headers and error shape)
+_ANTHROPIC_PATHS = frozenset({"/v1/messages", "/v1/messages/count_tokens"})
 _READ_BLOCK = 1024 * 1024
 
 
@@ -97,7 +104,14 @@ class _ApiError(Exception):
         self.param = param
         self.headers = headers or {}
 
-    def to_response(self) -> _Response:
+    def to_response(self, *, anthropic: bool = False) -> _Response:
+        if anthropic:
+            from ._fake_anthropic import ERROR_TYPES
+
+            kind = ERROR_TYPES.get(self.status, "api_error")
+            return _Response.json({"type": "error", "error": {"type": kind,
+                                                              "message": self.message}},
+                                  status=self.status, headers=self.headers)
         error = {"message": self.message, "type": self.type, "param": self.param, "code": self.code}
         return _Response.json({"error": error}, status=self.status, headers=self.headers)
 
@@ -183,6 +197,7 @@ class FakeOpenAI:
         self._garbage: deque[bytes] = deque()
         self._hangs: deque[float] = deque()
         self._files: dict[str, tuple[bytes, float]] = {}
+        self._responses: set[str] = set()  # ids of stored responses (previous_response_id)
         self._ids = 0
         self._stopping = threading.Event()
         self._server: _Server | None = None
@@ -272,6 +287,7 @@ class FakeOpenAI:
             self._garbage.clear()
             self._hangs.clear()
             self._files.clear()
+            self._responses.clear()
 
     # -- fault injection -------------------------------------------------------------------
 
@@ -312,6 +328,14 @@ class FakeOpenAI:
             self._ids += 1
             return f"{prefix}-fake{self._ids:06d}"
 
+    def _remember_response(self, response_id: str) -> None:
+        with self._lock:
+            self._responses.add(response_id)
+
+    def _knows_response(self, response_id: str) -> bool:
+        with self._lock:
+            return response_id in self._responses
+
     def _record(self, call: RecordedCall) -> None:
         with self._lock:
             self._calls.append(call)
@@ -333,7 +357,14 @@ class FakeOpenAI:
             hang = self._hangs.popleft() if self._hangs else 0.0
         self._sleep(hang)
         self._sleep(self.latency)
-        if self.require_key and headers.get("authorization") != f"Bearer {self.api_key}":
+        route = (method, path.rstrip("/"))
+        anthropic = method == "POST" and route[1] in _ANTHROPIC_PATHS
+        if anthropic and "anthropic-version" not in headers:
+            raise _ApiError(400, "anthropic-version: header is required")
+        # Anthropic takes its key in x-api-key or (as its SDK sends it now) as a bearer token
+        keyed = headers.get("authorization") == f"Bearer {self.api_key}" or (
+            anthropic and headers.get("x-api-key") == self.api_key)
+        if self.require_key and not keyed:
             raise _ApiError(
                 401, "Incorrect API key provided (fake server).", code="invalid_api_key"
             )
@@ -351,13 +382,20 @@ class FakeOpenAI:
                 "We could not parse the JSON body of your request. (HINT: This likely means you"
                 " aren't using your HTTP library correctly.)",
             )
-        route = (method, path.rstrip("/"))
         if route == ("POST", "/v1/chat/completions"):
             return self._chat(body)
         if route == ("POST", "/v1/completions"):
             return self._completions(body)
         if route == ("POST", "/v1/embeddings"):
             return _embeddings(body)
+        if route == ("POST", "/v1/responses"):
+            from ._fake_responses import responses
+
+            return responses(self, body)
+        if anthropic:
+            from ._fake_anthropic import count_tokens, messages
+
+            return messages(self, body) if route[1] == "/v1/messages" else count_tokens(body)
         if route == ("POST", "/v1/images/generations"):
             return self._images(body, host)
         if route == ("POST", "/v1/audio/transcriptions"):
@@ -876,7 +914,7 @@ class _Handler(BaseHTTPRequestHandler):
                 host = headers.get("host") or f"{fake._host}:{fake.port}"
                 reply = fake._handle_api(self.command, path, headers, body, files, host)
         except _ApiError as exc:
-            reply = exc.to_response()
+            reply = exc.to_response(anthropic=path.rstrip("/") in _ANTHROPIC_PATHS)
         except Exception as exc:  # a bug in the fake: answer 500 and say so, don't hang
             logger.exception("fake OpenAI server failed on %s %s", self.command, path)
             reply = _ApiError(500, f"fake server bug: {exc!r}", type_="server_error").to_response()
