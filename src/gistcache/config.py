@@ -13,6 +13,7 @@ from typing import Any
 from ._errors import ConfigError
 
 __all__ = [
+    "DEFAULT_MULTILINGUAL_THRESHOLD",
     "DEFAULT_THRESHOLD",
     "THRESHOLD_WITHOUT_VERIFIER",
     "Config",
@@ -28,6 +29,8 @@ DEFAULT_THRESHOLD = 0.80
 #: the default when the verifier does not run (turned off, or another embedder): cosine +
 #: guards alone reach precision 0.98 on the chatbot tuning split at 0.8625
 THRESHOLD_WITHOUT_VERIFIER = 0.865
+#: the bar of the multilingual route (Korean, ...): unrelated questions score about 0.8 there
+DEFAULT_MULTILINGUAL_THRESHOLD = 0.90
 
 
 @dataclass
@@ -50,6 +53,9 @@ class Config:
     #: cosine bar of the semantic tier (None: DEFAULT_THRESHOLD with the verifier,
     #: THRESHOLD_WITHOUT_VERIFIER without it)
     similarity_threshold: float | None = None
+    #: the cosine bar of requests on the multilingual route (None: DEFAULT_MULTILINGUAL_THRESHOLD);
+    #: multilingual-e5-small's cosines sit higher than all-MiniLM-L6-v2's
+    multilingual_threshold: float | None = None
     #: how many nearest entries the semantic tier evaluates
     top_k: int = 5
     #: meaning guards to run after the threshold (None = all; empty = none)
@@ -66,8 +72,9 @@ class Config:
     namespace: str = "default"
     #: how chat messages become key text: last_user, all_user, last_user_only
     preprocess: str = "last_user"
-    #: how similar (cosine) a follow-up's earlier conversation must be to a stored entry's
-    context_threshold: float = 0.9
+    #: how similar (cosine) an earlier turn must be to a turn of a stored conversation to be
+    #: its counterpart (which the pair verifier then compares)
+    context_threshold: float = 0.8
     #: how one of several accepted candidates is chosen: temperature_softmax, best, first, random
     postprocess: str = "temperature_softmax"
     #: bytes of entries kept in process memory for fast hits (the store stays the truth)

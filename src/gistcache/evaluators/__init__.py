@@ -12,7 +12,6 @@ from .judge import JudgeStats, LLMJudgeEvaluator
 from .pair import PairVerifierEvaluator
 from .pipeline import FeedbackEvaluator, Pipeline
 from .threshold import ExactEvaluator, ThresholdEvaluator
-from .verifier import VerifierEvaluator
 
 if TYPE_CHECKING:
     from ..config import Config
@@ -30,7 +29,6 @@ __all__ = [
     "Pipeline",
     "ThresholdEvaluator",
     "Verdict",
-    "VerifierEvaluator",
     "default_evaluator",
     "veto",
 ]
@@ -43,12 +41,20 @@ def default_evaluator(config: Config, embedder_name: str | None = None) -> Pipel
     ``config.guards`` adds the word-list guards as an extra first pass (off by default).
     ``embedder_name`` is accepted for callers of the previous signature and not needed.
     """
-    from ..config import DEFAULT_THRESHOLD, THRESHOLD_WITHOUT_VERIFIER
+    from ..config import (
+        DEFAULT_MULTILINGUAL_THRESHOLD,
+        DEFAULT_THRESHOLD,
+        THRESHOLD_WITHOUT_VERIFIER,
+    )
 
     threshold = config.similarity_threshold
     if threshold is None:
         threshold = DEFAULT_THRESHOLD if config.verifier else THRESHOLD_WITHOUT_VERIFIER
-    parts: list[Evaluator] = [ThresholdEvaluator(threshold), IdentifierEvaluator()]
+    multilingual = config.multilingual_threshold
+    if multilingual is None:
+        multilingual = max(threshold, DEFAULT_MULTILINGUAL_THRESHOLD)
+    parts: list[Evaluator] = [ThresholdEvaluator(threshold, {"multilingual": multilingual}),
+                              IdentifierEvaluator()]
     if config.guards:
         parts.append(GuardEvaluator(config.guards))
     if config.verifier:

@@ -33,6 +33,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._errors import ConfigError, EmbedderError
+from .pairdiff import diff_features
 
 __all__ = [
     "FORMAT",
@@ -47,6 +48,8 @@ __all__ = [
 FORMAT = "gistcache-pair-verifier/2"
 #: arrays of the head, in the order the training script writes them
 HEAD_FIELDS = ("w1", "b1", "w2", "b2", "wp", "bp")
+#: per-column mean and spread of the token rows, when the head was trained on standardised rows
+SCALE_FIELDS = ("mu", "sd")
 #: tokens read from each text (questions are short; a long prompt is judged on its start)
 MAX_TOKENS = 96
 _MEMO = 4096
@@ -208,9 +211,13 @@ class PairHead:
     b2: Array
     wp: Array
     bp: Array
+    mu: Array | None = None
+    sd: Array | None = None
 
     def logit(self, rows: Array, pair: Array) -> float:
         """The model's logit of "one answer serves both"."""
+        if self.mu is not None and self.sd is not None:
+            rows = (rows - self.mu) / self.sd
         hidden = np.maximum(rows @ self.w1 + self.b1, 0.0)
         d = hidden @ self.w2 + self.b2
         top = float(d.max())
@@ -225,7 +232,8 @@ class PairHead:
             if missing:
                 raise ConfigError(f"pair verifier head {path} lacks {', '.join(missing)}")
             arrays = {f: np.asarray(data[f], dtype=np.float32) for f in HEAD_FIELDS}
-        return cls(**arrays)
+            scale = {f: np.asarray(data[f], dtype=np.float32) for f in SCALE_FIELDS if f in data}
+        return cls(**arrays, **scale)
 
 
 class PairVerifier:
@@ -250,6 +258,11 @@ class PairVerifier:
         self.threshold = float(manifest["threshold"])
         self.manifest = manifest
         self.head = PairHead.load(base / "pair-head.npz")
+        self.final: dict[str, Array] | None = None
+        if (base / "pair-final.npz").exists() and "pair-final.npz" in manifest["sha256"]:
+            with np.load(base / "pair-final.npz", allow_pickle=False) as data:
+                self.final = {k: np.asarray(data[k], dtype=np.float32)
+                              for k in ("sparse", "dense", "bias")}
         self.encoder = encoder or TokenEncoder(tokenizer_path=base / "pair-tokenizer.json")
 
     def probabilities(self, query: str, stored: Sequence[str]) -> list[float]:
@@ -257,8 +270,12 @@ class PairVerifier:
         states = self.encoder.encode([query, *stored])
         q = states[0]
         out = []
-        for s in states[1:]:
+        for text, s in zip(stored, states[1:], strict=True):
             rows, pair = pair_features(s, q)
             z = self.head.logit(rows, pair)
+            if self.final is not None:
+                idx, dense = diff_features(text, query)
+                z = (float(self.final["sparse"][idx].sum()) + float(self.final["bias"][0])
+                     + float(np.concatenate([[z], dense]) @ self.final["dense"]))
             out.append(1.0 / (1.0 + float(np.exp(-z))))
         return out
