@@ -108,6 +108,8 @@ class CellParams:
     vector_dtype: str = "float32"
     #: storage of the centroids in the graph (routing only): "float32" or "e4m3" (a quarter)
     graph_dtype: str = "float32"
+    #: older entries re-checked per entry added (the amortised sweep; 0 leaves it to maintain)
+    sweep: float = 1.0
 
 
 def _new_graph(dimension: int, params: CellParams, capacity: int) -> Any:
@@ -239,7 +241,10 @@ class CellPartition:
             left.add(int(self._row_cell[row]))
             self._remove_row(row, free_cell=False)
         rows = self._take_rows(len(ids))
+        founder_rows: dict[int, int] = {}  # new cell -> the row of the entry that founds it
         for row, id_, target in zip(rows, ids, plan, strict=True):
+            if target < 0:
+                founder_rows.setdefault(-1 - target, row)
             cell = labels[-1 - target] if target < 0 else target
             self._row_ids[row] = id_
             self._row_cell[row] = cell
@@ -248,20 +253,41 @@ class CellPartition:
         self._rows[rows] = matrix
         self._release_empty_cells(left)
         if labels:
-            self._recheck(rows, founders, labels, threads)
+            self._recheck(rows, founders, labels, [founder_rows[j] for j in range(len(labels))],
+                          threads)
+        # Graph inserts can also cut an older centroid off (HNSW pruning), anywhere near them:
+        # re-check as many older entries as were added, so that a sweep ends every len(self) adds.
+        self.maintain(int(len(ids) * self.params.sweep), threads)
 
-    def _recheck(self, rows: list[int], founders: Vector, labels: list[int], threads: int) -> None:
+    def _recheck(
+        self,
+        rows: list[int],
+        founders: Vector,
+        labels: list[int],
+        founder_rows: list[int],
+        threads: int,
+    ) -> None:
         """After new centroids went into the graph: fix every entry they may have cut off.
 
         An entry that joined a cell the graph routed it to is found by its own vector as long as
-        the graph is unchanged. New centroids change it: check the entries of new cells, and the
-        entries near a new centroid (in the cells it probes) that rank it above their own cell's
-        centroid, since only those can see their own cell pushed out of their probes.
+        the graph is unchanged. New centroids change it: check the founders and the other entries
+        of new cells, and the entries near a new centroid (in the cells it probes) that rank it
+        above their own cell's centroid, since only those can see their own cell pushed out of
+        their probes.
         """
-        near = self._probe(founders, 2 * self.params.probes, threads)
+        probes = self.params.probes
+        near = self._probe(founders, 2 * probes, threads)
+        # The first `probes` of these are what a search from a founder probes (same ef, same
+        # path), so a founder is checked without a search of its own.
+        lost = ~(near[:, :probes] == np.array(labels, dtype=np.int64)[:, None]).any(axis=1)
+        fix = [founder_rows[j] for j in np.flatnonzero(lost).tolist()]
         candidates = set(rows)
         for cell in np.unique(near[near >= 0]).tolist():
             candidates.update(self._cell_rows[cell])
+        candidates.difference_update(founder_rows)
+        if not candidates:
+            self._fix(fix, threads)
+            return
         index = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
         vectors = np.asarray(self._rows[index], dtype=np.float32)
         own = self._row_cell[index]
@@ -269,7 +295,7 @@ class CellPartition:
         own_sim = np.einsum("ij,ij->i", vectors, centroids)
         new_sim = (vectors @ founders.T).max(axis=1)
         risky = (new_sim >= own_sim - 1e-4) | np.isin(own, labels)
-        self._fix(index[risky].tolist(), threads)
+        self._fix(fix + index[risky].tolist(), threads)
 
     def remove(self, id_: int) -> bool:
         """Remove ``id_`` (never returned again); an emptied cell is freed. False if absent."""
