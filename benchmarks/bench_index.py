@@ -62,6 +62,8 @@ OWN_QUERIES = 5000
 QQP = Path("/work/shared/data/qqp_pairs.jsonl.gz")
 #: bench_core's noise: a stored copy at cosine ~0.90 to its real question, a query at ~0.97
 COPY_SIGMA, QUERY_SIGMA = 0.0247, 0.0128
+MILLION = int(os.environ.get("BENCH_INDEX_MILLION", "1000000"))
+MILLION_QUERIES = 1000
 CROSSOVER_SIZES = (1000, 2000, 3000, 4000, 6000, 8000, 16000)
 NOTES_MARK = "<!-- notes: written by hand, kept when the tables above are regenerated -->"
 
@@ -701,6 +703,68 @@ def run_partitions(name: str, count: int, size: int) -> dict[str, Any]:
     }
 
 
+# --- one million entries ------------------------------------------------------------------------
+
+
+def run_million_build(kind: str, n: int, dtype: str, out: Path) -> dict[str, Any]:
+    """Build gistcache's index of ``n`` vectors, check it, save it; queries + truth beside it."""
+    from gistcache.index import InMemoryIndex
+
+    data, queries = make_dataset(kind, n, MILLION_QUERIES)
+    truth = np.concatenate(
+        [(queries[i : i + 100] @ data.T).argmax(axis=1) for i in range(0, len(queries), 100)]
+    )
+    np.savez(out / "queries.npz", queries=queries, truth=truth)
+    index = InMemoryIndex(DIM, vector_dtype=dtype)
+    rss0 = rss_bytes()
+    t = time.perf_counter()
+    for start in range(0, n, 65536):
+        index.add("p", list(range(start, min(n, start + 65536))), data[start : start + 65536])
+    res: dict[str, Any] = {"build_s": time.perf_counter() - t}
+    res["index_mb"] = (rss_bytes() - rss0) / 2**20
+    store = index._parts["p"].store
+    res["cells"] = int(getattr(store, "cells", 0))
+    rows = np.random.default_rng(3).choice(n, OWN_QUERIES, replace=False).tolist()
+    res["own_missed"] = sum(
+        (lambda h, r: not h or (h[0][0] != r and h[0][1] < 1.0 - 1e-5))(
+            index.search("p", data[r], 1), r
+        )
+        for r in rows
+    )
+    res["own_checked"] = len(rows)
+    t = time.perf_counter()
+    index.save(out / "index")
+    res["save_s"] = time.perf_counter() - t
+    res["file_mb"] = sum(f.stat().st_size for f in (out / "index").iterdir()) / 2**20
+    return res
+
+
+def run_million_load(dtype: str, out: Path) -> dict[str, Any]:
+    """In a fresh process: load the saved index, then the process's RSS, latency and recall@1."""
+    from gistcache.index import InMemoryIndex
+
+    with np.load(out / "queries.npz", allow_pickle=False) as z:
+        queries, truth = z["queries"], z["truth"]
+    index = InMemoryIndex(DIM, vector_dtype=dtype)
+    t = time.perf_counter()
+    if not index.load(out / "index"):
+        raise RuntimeError("load returned False")
+    res: dict[str, Any] = {"load_s": time.perf_counter() - t, "rss_mb": rss_bytes() / 2**20}
+    for q in queries[:20]:
+        index.search("p", q, K)
+    samples, first = [], []
+    for q in queries:
+        t0 = time.perf_counter_ns()
+        hits = index.search("p", q, K)
+        samples.append(time.perf_counter_ns() - t0)
+        first.append(hits[0][0] if hits else -1)
+    res.update(percentiles_us(samples))
+    res["recall1"] = float(np.mean(np.asarray(first) == truth))
+    half = len(queries) // 2
+    res["recall1_paraphrase"] = float(np.mean(np.asarray(first[:half]) == truth[:half]))
+    return res
+
+
 def child(argv: list[str]) -> None:
     """Entry point of a measuring subprocess; prints one JSON line."""
     mode = argv[0]
@@ -710,6 +774,10 @@ def child(argv: list[str]) -> None:
         res = run_latency(Path(argv[1]), argv[2:])
     elif mode == "crossover":
         res = run_crossover(int(argv[1]))
+    elif mode == "million-build":
+        res = run_million_build(argv[1], int(argv[2]), argv[3], Path(argv[4]))
+    elif mode == "million-load":
+        res = run_million_load(argv[1], Path(argv[2]))
     else:
         res = run_partitions(argv[1], int(argv[2]), int(argv[3]))
     print(json.dumps(res))
@@ -820,7 +888,16 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="10k vectors only")
     ap.add_argument("--backends", default=",".join(BACKENDS))
     ap.add_argument("--kinds", default=",".join(KINDS), help="data sets (default: all)")
+    ap.add_argument(
+        "--million",
+        default="",
+        help="only the one-million-entry run of gistcache's index: KIND:DTYPE,... "
+        "(e.g. copies:float16,clustered:float16); appends its table to --out",
+    )
     args = ap.parse_args()
+    if args.million:
+        million(args.million.split(","), args.out)
+        return
     sizes = (10_000,) if args.quick else (10_000, 100_000)
     backends = args.backends.split(",")
     if "hnswlib" in backends and importlib.util.find_spec("hnswlib") is None:
@@ -947,6 +1024,55 @@ def main() -> None:
         old = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
         notes = old[old.index(NOTES_MARK) :] if NOTES_MARK in old else ""
         args.out.write_text(report + ("\n" + notes if notes else ""), encoding="utf-8")
+
+
+def million(specs: list[str], out: Path | None) -> None:
+    """Build, save, reload and search gistcache's index at 1M entries; print and append a table."""
+    started = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    lines = [
+        "| data | rows stored as | build s | adds/s | cells | own vector missed | save s | file MB "
+        "| load s | process RSS MB after load | search p50 µs | p90 | p99 | recall@1 "
+        "| recall@1 paraphrases |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for spec in specs:
+        kind, dtype = spec.split(":")
+        with tempfile.TemporaryDirectory() as tmp:
+            built = spawn("million-build", kind, str(MILLION), dtype, tmp)
+            print(f"million {spec} build: {built}", file=sys.stderr, flush=True)
+            loaded = spawn("million-load", dtype, tmp) if "error" not in built else built
+            print(f"million {spec} load: {loaded}", file=sys.stderr, flush=True)
+        if "error" in built or "error" in loaded:
+            lines.append(f"| {kind} | {dtype} | error: {built.get('error') or loaded['error']} |")
+            continue
+        r = built | loaded
+        lines.append(
+            f"| {kind} | {dtype} | {r['build_s']:.0f} | {MILLION / r['build_s']:,.0f} "
+            f"| {r['cells']:,} | {r['own_missed']} of {r['own_checked']:,} | {r['save_s']:.1f} "
+            f"| {r['file_mb']:,.0f} | {r['load_s']:.1f} | {r['rss_mb']:,.0f} | {r['p50']:.0f} "
+            f"| {r['p90']:.0f} | {r['p99']:.0f} | {r['recall1']:.4f} "
+            f"| {r['recall1_paraphrase']:.4f} |"
+        )
+    report = "\n".join(
+        [
+            "## One million entries (gistcache's InMemoryIndex)",
+            "",
+            f"Command: `.venv/bin/python benchmarks/bench_index.py --million {','.join(specs)}`. "
+            f"{MILLION:,} vectors in one partition, added in batches of 65,536 (as a rebuild or an "
+            f"import does); {MILLION_QUERIES:,} queries (half paraphrase a stored entry) timed one "
+            "at a time on one thread in a fresh process that loaded the saved index; recall@1 "
+            "against exact search. *process RSS* is the whole Python process after the load "
+            f"(numpy, voyager, the index). {time.perf_counter() - started:.0f} s; 1-minute load "
+            f"average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.",
+            "",
+            *lines,
+        ]
+    )
+    print(report)
+    if out is not None:
+        old = out.read_text(encoding="utf-8") if out.exists() else ""
+        out.write_text(old.rstrip("\n") + "\n\n" + report + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
