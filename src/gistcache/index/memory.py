@@ -472,13 +472,23 @@ class CellPartition:
         if needed <= capacity:
             return
         size = max(needed, capacity + capacity // 2, 64)
-        rows = np.empty((size, self.dimension), dtype=self._rows.dtype)
-        rows[: self._used] = self._rows[: self._used]
-        ids = np.full(size, -1, dtype=np.int64)
-        ids[: self._used] = self._row_ids[: self._used]
-        cells = np.full(size, -1, dtype=np.int64)
-        cells[: self._used] = self._row_cell[: self._used]
-        self._rows, self._row_ids, self._row_cell = rows, ids, cells
+        try:
+            # In place (realloc; large blocks are remapped, not copied), so that growing a big
+            # partition does not hold the old and the new matrix at once. No view of these arrays
+            # outlives a call: searches and saves copy the rows they read.
+            self._rows.resize((size, self.dimension), refcheck=False)
+            self._row_ids.resize(size, refcheck=False)
+            self._row_cell.resize(size, refcheck=False)
+        except ValueError:  # an array that does not own its memory: copy instead
+            rows = np.empty((size, self.dimension), dtype=self._rows.dtype)
+            rows[: self._used] = self._rows[: self._used]
+            ids = np.empty(size, dtype=np.int64)
+            ids[: self._used] = self._row_ids[: self._used]
+            cells = np.empty(size, dtype=np.int64)
+            cells[: self._used] = self._row_cell[: self._used]
+            self._rows, self._row_ids, self._row_cell = rows, ids, cells
+        self._row_ids[self._used :] = -1
+        self._row_cell[self._used :] = -1
 
     def _take_rows(self, count: int) -> list[int]:
         rows: list[int] = []
