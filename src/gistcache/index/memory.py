@@ -294,7 +294,9 @@ class CellPartition:
         centroids = np.asarray(self._graph.get_vectors(own.tolist()), dtype=np.float32)
         own_sim = np.einsum("ij,ij->i", vectors, centroids)
         new_sim = (vectors @ founders.T).max(axis=1)
-        risky = (new_sim >= own_sim - 1e-4) | np.isin(own, labels)
+        # Centroids read back from a quantised graph are off by up to ~1e-2: widen the margin.
+        margin = 1e-4 if self.params.graph_dtype == "float32" else 0.05
+        risky = (new_sim >= own_sim - margin) | np.isin(own, labels)
         self._fix(fix + index[risky].tolist(), threads)
 
     def remove(self, id_: int) -> bool:
