@@ -37,6 +37,7 @@ built: a partition crossing ``exact_below`` is built beside the exact one and sw
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import threading
 import uuid
@@ -102,8 +103,9 @@ class CellParams:
     cell_threshold: float = 0.8
     #: routing adds no entry to a cell this full (a reachability move may)
     cell_capacity: int = 128
-    #: cells whose members a search ranks (at least its k)
-    probes: int = 4
+    #: cells whose members a search ranks (at least its k). 8 against 4: recall@1 0.999 against
+    #: 0.995 on 100k bench_core-shaped vectors, for ~+10 % search time
+    probes: int = 8
     #: storage of the entry vectors that are ranked: "float32" or "float16" (half the memory)
     vector_dtype: str = "float32"
     #: storage of the centroids in the graph (routing only): "float32" or "e4m3" (a quarter)
@@ -165,10 +167,14 @@ class CellPartition:
         cls, dimension: int, ids: IdArray, vectors: Vector, params: CellParams
     ) -> CellPartition:
         """A partition of ``vectors`` under distinct ``ids``, built on every core."""
-        part = cls(dimension, params, len(ids))
+        # No sweep while building: graph inserts can cut off an entry checked earlier in the
+        # build, so one full check at the end replaces it.
+        part = cls(dimension, dataclasses.replace(params, sweep=0.0), len(ids))
         id_list = ids.tolist()
         for start in range(0, len(id_list), ADD_CHUNK):
             part.add(id_list[start : start + ADD_CHUNK], vectors[start : start + ADD_CHUNK], -1)
+        part.params = params
+        part._fix(list(part._row_of.values()), -1)
         return part
 
     # --- reads ----------------------------------------------------------------------------------
