@@ -6,11 +6,17 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha256sum | cut -c1-12
 
 .PHONY: run demo test lint typecheck unit bench clean
 
+# Every dependency comes as a binary wheel (no compiler, no minutes of silent C++ builds);
+# pip prints each package it fetches, with a progress bar, so a first install shows its work.
 $(STAMP): pyproject.toml
+	@echo "==> [1/3] virtual environment in $(VENV) (once; later runs reuse it)"
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[test]'
+	@echo "==> [2/3] upgrading pip"
+	$(PY) -m pip install --upgrade --progress-bar on pip
+	@echo "==> [3/3] installing gistcache with its test dependencies (binary wheels only)"
+	$(PY) -m pip install --progress-bar on --only-binary=:all: -e '.[test]'
 	rm -f $(VENV)/.installed-* && touch $@
+	@echo "==> installed; this step is skipped until pyproject.toml changes"
 
 # The proxy server on the embedded default; without OPENAI_API_KEY it answers through a local
 # fake OpenAI server (clearly logged), so it works offline.

@@ -14,7 +14,11 @@ stored entries are those vectors plus Gaussian noise (cosine ~0.90 to their sour
 under distinct synthetic texts. A lookup-table embedder serves these vectors by text to gistcache
 (an ``Embedder``) and to GPTCache (its ``embedding_func``), and times itself, so that
 "machinery" = total - embedding exactly. The real OnnxEmbedder's one-query latency is measured in
-the same run and added back for the "total" figures.
+the same run and added back for the "total" figures. The lookup-table embedder carries the default
+embedder's name (its vectors are that model's), so ``Cache()`` builds exactly the evaluator it
+builds for the default embedder -- the pair verifier included. The report names every evaluator
+that ran and splits a semantic hit's time into embedding, evaluator time per evaluator (the
+verifier's inference among them), index search and the rest.
 
 Workloads per cache size:
 
@@ -27,8 +31,8 @@ Workloads per cache size:
   vector): it must miss;
 * put -- new entries after the fill, vectors precomputed.
 
-gistcache runs with its defaults (InMemoryIndex, SQLite, threshold + guards + feedback
-evaluator), once with the background maintenance thread off and once on (the default); the fill is
+gistcache runs with its defaults (InMemoryIndex, SQLite, ``Cache()``'s default evaluator), once
+with the background maintenance thread off and once on (the default); the fill is
 done once with the thread off and the cache reopened for each mode. GPTCache runs with
 ``manager_factory("sqlite,faiss")`` (faiss ``IDMap,Flat`` L2), ``SearchDistanceEvaluation``,
 ``get_prompt`` and ``get``/``put`` of ``gptcache.adapter.api``; its default LRU size (1,000) is
@@ -198,10 +202,14 @@ def build_bank(real: F32, real_texts: list[str], held: F32, held_texts: list[str
 
 
 class TableEmbedder(Embedder):
-    """Serves precomputed vectors by text and adds the time it takes to ``spent``."""
+    """Serves precomputed vectors by text and adds the time it takes to ``spent``.
+
+    Named like the default embedder, whose vectors it serves, so that the cache builds the
+    evaluator it builds for the default embedder (a verifier is tied to its embedder).
+    """
 
     dimension = DIM
-    name = "bench-precomputed-minilm"
+    name = OnnxEmbedder.name
 
     def __init__(self, table: dict[str, F32]) -> None:
         self.table = table
@@ -238,6 +246,8 @@ class Run:
     wrong: int = 0
     writes: int = 0
     stages: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: seconds spent in each evaluator's judge() per timed operation, by evaluator class
+    judged: dict[str, list[float]] = field(default_factory=dict)
     #: positions (among the timed operations) of the wrong answers
     wrong_at: list[int] = field(default_factory=list)
 
@@ -260,9 +270,45 @@ class WriteCounter:
             self.count += 1
 
 
+class JudgeTimer:
+    """Times every evaluator's ``judge`` inside a cache's evaluator, by evaluator class.
+
+    Wraps the bound methods of the evaluator objects the cache holds (their code is untouched):
+    a pipeline's parts are each timed, so a verifier's inference shows apart from the cheap checks.
+    """
+
+    def __init__(self, evaluator: Any) -> None:
+        self.spent: dict[str, float] = {}
+        parts = list(evaluator.walk()) if hasattr(evaluator, "walk") else [evaluator]
+        self.names = [type(part).__name__ for part in parts]
+        for part in parts:
+            self._wrap(part, type(part).__name__)
+
+    def _wrap(self, part: Any, name: str) -> None:
+        judge = part.judge
+        spent = self.spent
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return judge(*args, **kwargs)
+            finally:
+                spent[name] = spent.get(name, 0.0) + time.perf_counter() - start
+
+        part.judge = timed
+
+
+def describe_evaluator(evaluator: Any) -> str:
+    """The evaluator's class, and its parts in order when it is a pipeline."""
+    if hasattr(evaluator, "walk"):
+        parts = ", ".join(type(p).__name__ for p in evaluator.walk())
+        return f"{type(evaluator).__name__}({parts})"
+    return type(evaluator).__name__
+
+
 def measure(system: str, size: int, workload: str, call: Callable[[str], str | None],
             texts: list[str], expected: list[str | None], emb: TableEmbedder,
-            writes: WriteCounter) -> Run:
+            writes: WriteCounter, judges: JudgeTimer | None = None) -> Run:
     """Time ``call`` on each text after a warm-up on the first ``WARMUP`` texts (not counted)."""
     for text in texts[:WARMUP]:
         call(text)
@@ -271,11 +317,16 @@ def measure(system: str, size: int, workload: str, call: Callable[[str], str | N
     clock = time.perf_counter
     for k, (text, want) in enumerate(zip(texts[WARMUP:], expected[WARMUP:], strict=True)):
         emb.spent = 0.0
+        if judges is not None:
+            judges.spent.clear()
         start = clock()
         got = call(text)
         total = clock() - start
         run.machinery.append(total - emb.spent)
         run.embedding.append(emb.spent)
+        if judges is not None:
+            for name in judges.names:
+                run.judged.setdefault(name, []).append(judges.spent.get(name, 0.0))
         if got is None:
             run.misses += 1
         else:
@@ -337,6 +388,9 @@ def gistcache_runs(bank: Bank, size: int, args: argparse.Namespace, targets: Tar
         start = time.perf_counter()
         cache = Cache(config, embedder=emb, background=background)
         info[f"open_s {mode}"] = time.perf_counter() - start
+        info["evaluator"] = describe_evaluator(cache.evaluator)
+        print(f"  {mode}: evaluator {info['evaluator']}", flush=True)
+        judges = JudgeTimer(cache.evaluator)
         saves = [0]
         save = cache.save
 
@@ -370,7 +424,7 @@ def gistcache_runs(bank: Bank, size: int, args: argparse.Namespace, targets: Tar
         work.append(("put", put, new, ["a new answer"] * len(new)))
         for workload, call, texts, expected in work:
             cache.metrics = Metrics()
-            run = measure(mode, size, workload, call, texts, expected, emb, writes)
+            run = measure(mode, size, workload, call, texts, expected, emb, writes, judges)
             run.stages = {stage: summarize(h.recent)
                           for stage, h in cache.metrics.latency.items()}
             runs.append(run)
@@ -563,6 +617,28 @@ def stage_table(runs: list[Run]) -> str:
                      "evaluate", "store_put"], rows)
 
 
+def split_table(runs: list[Run], embed: list[float]) -> str:
+    """Where a lookup's time goes: embedding, each evaluator, the index search, the rest (p50)."""
+    rows = []
+    emb50 = summarize(embed)["p50"]
+    for run in runs:
+        if run.system != GIST_ON or not run.judged or run.workload == "put":
+            continue
+        judged = np.sum([np.asarray(v) for v in run.judged.values()], axis=0)
+        rest = np.asarray(run.machinery) - judged
+        search = run.stages.get("search")
+        embeds = run.workload in ("semantic hit", "miss")
+        cells = [ms(summarize(v)["p50"]) for v in run.judged.values()]
+        rows.append([f"{run.size:,}", run.workload, ms(emb50) if embeds else "0 (not embedded)",
+                     *cells, ms(summarize(judged)["p50"]),
+                     ms(search["p50"]) if search else "—", ms(summarize(rest)["p50"]),
+                     ms(run.stats["p50"])])
+    names = next((list(r.judged) for r in runs if r.judged), [])
+    return md_table(["entries", "workload", "embedding (real OnnxEmbedder)",
+                     *(f"{n}.judge" for n in names), "all evaluators", "index search",
+                     "machinery − evaluators", "machinery"], rows)
+
+
 def goals(runs: list[Run], sizes: list[int]) -> list[tuple[str, str, bool]]:
     size = max(sizes)
     out = []
@@ -694,6 +770,17 @@ def write_markdown(path: Path, args: argparse.Namespace, runs: list[Run], sizes:
         "",
         total_table(runs, sizes, embed),
         "",
+        "## Where a gistcache lookup's time goes (p50 ms per operation)",
+        "",
+        f"Evaluator that ran: `{infos.get('evaluator', '?')}` (`Cache()`'s default for the default "
+        "embedder). Each evaluator's `judge()` is timed per operation (summed over the candidates "
+        "it judged); *all evaluators* is their sum, *machinery − evaluators* the rest of the "
+        "lookup (exact tier, index search, SQLite fetch, bookkeeping). Embedding is the real "
+        "OnnxEmbedder's one-question p50, measured in this run. Columns are medians of each "
+        "series, so they do not add up exactly.",
+        "",
+        split_table(runs, embed),
+        "",
         "## gistcache per-stage p50 ms (count)",
         "",
         "From `cache.metrics.latency`; `exact_store` is the SQLite exact-key lookup made when the "
@@ -794,7 +881,9 @@ def main(argv: list[str] | None = None) -> None:
         ours, info = gistcache_runs(bank, size, args, Targets(size, args.seed + 1), workdir,
                                     put_base)
         runs += ours
-        infos.update({f"gistcache {size:,}: {k}": _fmt(v) for k, v in info.items()})
+        infos.setdefault("evaluator", info["evaluator"])
+        infos.update({f"gistcache {size:,}: {k}": _fmt(v) for k, v in info.items()
+                      if k != "evaluator"})
         theirs, info = gptcache_runs(bank, size, args, Targets(size, args.seed + 2), workdir,
                                      put_base + 5 * (args.puts + WARMUP))
         runs += theirs
@@ -811,6 +900,8 @@ def main(argv: list[str] | None = None) -> None:
     print(total_table(runs, sizes, embed))
     print()
     print(stage_table(runs))
+    print()
+    print(split_table(runs, embed))
     print()
     for goal, value, ok in goals(runs, sizes):
         print(f"{'MET    ' if ok else 'NOT MET'} {goal}: {value}")

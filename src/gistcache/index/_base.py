@@ -53,6 +53,11 @@ class VectorIndex(ABC):
     def __len__(self) -> int:
         return len(self.ids())
 
+    def maintain(self) -> int:
+        """Periodic upkeep (an in-process index re-checks that entries stay reachable); returns
+        how many entries it repaired. Meant for the cache's background thread; cheap to call."""
+        return 0
+
     def save(self, path: Path) -> None:  # noqa: B027 - optional for remote backends
         """Persist to ``path`` (a directory). Remote backends persist by themselves."""
 

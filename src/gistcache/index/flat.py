@@ -278,8 +278,10 @@ def read_arrays(path: Path, digest: str) -> dict[str, npt.NDArray[Any]]:
         return {name: z[name] for name in z.files}
 
 
-def read_manifest(path: Path, fmt: str, dimension: int) -> dict[str, Any] | None:
-    """The manifest in directory ``path`` if it is ours and matches ``dimension``, else None."""
+def read_manifest(
+    path: Path, fmt: str, dimension: int, version: int = FORMAT_VERSION
+) -> dict[str, Any] | None:
+    """The manifest in directory ``path`` when it is ``fmt`` ``version`` of ``dimension``."""
     file = path / MANIFEST
     if not file.is_file():
         return None
@@ -291,14 +293,14 @@ def read_manifest(path: Path, fmt: str, dimension: int) -> dict[str, Any] | None
     if not isinstance(manifest, dict):
         logger.warning("vector index manifest %s is not a JSON object", file)
         return None
-    if manifest.get("format") != fmt or manifest.get("version") != FORMAT_VERSION:
+    if manifest.get("format") != fmt or manifest.get("version") != version:
         logger.warning(
             "vector index manifest %s has format %r version %r, expected %r version %r",
             file,
             manifest.get("format"),
             manifest.get("version"),
             fmt,
-            FORMAT_VERSION,
+            version,
         )
         return None
     if manifest.get("dimension") != dimension:

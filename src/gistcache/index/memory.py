@@ -1,26 +1,43 @@
-"""The embedded default VectorIndex: exact search in small partitions, an HNSW graph in large ones.
+"""The embedded default VectorIndex: exact search in small partitions, routed cells in large ones.
 
 A partition is a :class:`~gistcache.index.flat.FlatPartition` (exact numpy search) while it holds
-fewer than ``exact_below`` vectors, and an hnswlib HNSW graph from then on; it goes back to exact
-when it shrinks below ``exact_below // 2`` (the gap keeps a partition at the boundary from
-flapping), which also frees the graph. ``benchmarks/bench_index.py`` measured the choice of hnswlib
-and the crossover (``benchmarks/results/index.md``): up to ~2k vectors exact search stays within
-the index's 0.15 ms budget, is exact, and avoids hnswlib's ~2.5 MB fixed cost per graph; beyond
-it exact search grows linearly (~0.3 ms at 4k, ~2.5 ms at 16k) while a graph stays near 0.2 ms.
+fewer than ``exact_below`` vectors, and a :class:`CellPartition` from then on; it goes back to
+exact when it shrinks below ``exact_below // 2`` (the gap keeps a partition at the boundary from
+flapping).
 
-Deletes are real: a removed id is never returned, and its graph slot is reused by the next add (the
-graph's labels are slot numbers, not entry ids), so a graph never holds more slots than its
-partition's peak size.
+**Why cells.** An HNSW graph alone loses entries: when more than ~2·M entries are each closer to
+one central entry than to one another (near-copies of one question), the neighbour-selection
+heuristic of every HNSW library keeps only ~2·M of them in the centre's link list and none in
+each other's, so the rest have no incoming link and no search reaches them (24 % of 100k
+bench_core entries with hnswlib, voyager and usearch alike; ``benchmarks/results/index.md``).
+So a large partition groups its entries into *cells*: an entry joins the cell whose centroid is
+nearest when that centroid is at least ``cell_threshold`` similar and the cell has room, and
+otherwise founds a new cell with itself as centroid. Only centroids go into the HNSW graph
+(voyager); near-copies share a cell instead of crowding a graph node. A search asks the graph for
+the ``probes`` (at least ``k``) nearest centroids and ranks the members of those cells exactly.
 
-Thread safety: writers (add, remove, save, load) take one lock, so there is one writer at a time.
-Each partition has its own lock, held by a search and by each short step of a writer, so a search
-waits at most for one step (about ``ADD_CHUNK`` inserts), and never for a graph being built: a
-partition crossing ``exact_below`` is built beside the exact one and swapped in.
+**The guarantee: every live entry is returned for its own vector.** After each add, every new
+entry, and every member of the cells near a new centroid (a new centroid can push another cell out
+of a nearby entry's probes), is searched for: when its own cell is not among the cells its own
+vector probes, the entry moves into the first cell that vector does probe. Centroids never move,
+so a move changes no other entry's probes. Graph inserts can still, rarely, push a far cell out
+of reach; :meth:`InMemoryIndex.maintain` re-checks entries a slice at a time (and
+:meth:`InMemoryIndex.verify` all of them), so that the guarantee holds between adds too.
+
+Deletes are real: a removed entry leaves its cell at once (and is never returned); an emptied
+cell's centroid is marked deleted in the graph and its label reused by the next new cell, so the
+graph never holds more nodes than the partition's peak number of cells.
+
+Thread safety: writers (add, remove, save, load, maintain) take one lock, so there is one writer
+at a time. Each partition has its own lock, held by a search and by each short step of a writer,
+so a search waits at most for one step (``ADD_CHUNK`` adds), and never for a partition being
+built: a partition crossing ``exact_below`` is built beside the exact one and swapped in.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import threading
 import uuid
@@ -30,8 +47,9 @@ from pathlib import Path
 from typing import Any
 from zipfile import BadZipFile
 
-import hnswlib
 import numpy as np
+import numpy.typing as npt
+import voyager
 
 from gistcache._errors import IndexError_, InvalidRequest
 from gistcache.index._base import Hit, Vector, VectorIndex
@@ -55,133 +73,141 @@ from gistcache.index.flat import (
     write_manifest,
 )
 
-__all__ = ["InMemoryIndex"]
+__all__ = ["CellParams", "CellPartition", "InMemoryIndex"]
 
 logger = logging.getLogger(__name__)
 
 MEMORY_FORMAT = "gistcache-memory-index"
-FORMAT_VERSION = 1
-#: vectors inserted into a graph per hold of its partition's lock
+#: 1 was hnswlib graphs of entries; 2 is cells routed by a voyager graph of centroids
+FORMAT_VERSION = 2
+#: vectors added per hold of a partition's lock (and per routing batch)
 ADD_CHUNK = 256
 FILE_PREFIX = "mem-"
+#: entries re-checked per :meth:`InMemoryIndex.maintain` call, per partition
+MAINTAIN_SLICE = 4096
+
+_STORAGE = {"float32": voyager.StorageDataType.Float32, "e4m3": voyager.StorageDataType.E4M3}
 
 
 @dataclass(frozen=True)
-class HnswParams:
-    """How graphs are built and searched (measured in benchmarks/results/index.md)."""
+class CellParams:
+    """How large partitions are built and searched (measured in benchmarks/results/index.md)."""
 
-    #: links per node ("M"); memory per vector grows by 8 bytes per unit
+    #: links per graph node ("M")
     connectivity: int = 16
-    #: candidate list while inserting ("efConstruction")
+    #: candidate list while inserting a centroid ("efConstruction")
     ef_construction: int = 64
-    #: candidate list while searching ("ef"). 32 gives recall@5 ~0.98 at 100k clustered vectors,
-    #: but bench_core's near-duplicate entries found the right one first only 69% of the time
-    #: at 32 against 99.5% at 64: a missed neighbour can become a wrong answer, so 64.
+    #: candidate list while searching the centroid graph ("ef")
     ef_search: int = 64
+    #: an entry joins the nearest cell when its centroid is at least this similar (cosine)
+    cell_threshold: float = 0.8
+    #: routing adds no entry to a cell this full (a reachability move may)
+    cell_capacity: int = 128
+    #: cells whose members a search ranks (at least its k). 8 against 4: recall@1 0.999 against
+    #: 0.995 on 100k bench_core-shaped vectors, for ~+10 % search time
+    probes: int = 8
+    #: storage of the entry vectors that are ranked: "float32" or "float16" (half the memory)
+    vector_dtype: str = "float32"
+    #: storage of the centroids in the graph (routing only): "float32" or "e4m3" (a quarter)
+    graph_dtype: str = "float32"
+    #: older entries re-checked per entry added (the amortised sweep; 0 leaves it to maintain)
+    sweep: float = 1.0
 
 
-class HnswPartition:
-    """One large partition in an hnswlib graph whose labels are slots, reused after deletes."""
+def _new_graph(dimension: int, params: CellParams, capacity: int) -> Any:
+    graph = voyager.Index(
+        voyager.Space.InnerProduct,
+        num_dimensions=dimension,
+        M=params.connectivity,
+        ef_construction=params.ef_construction,
+        max_elements=max(16, capacity),
+        storage_data_type=_STORAGE[params.graph_dtype],
+    )
+    graph.ef = params.ef_search
+    return graph
 
-    __slots__ = ("_free", "_graph", "_slot_ids", "_slots")
 
-    def __init__(self, graph: Any, slot_ids: IdArray) -> None:
-        self._graph = graph
-        # label (slot) -> entry id, -1 when free; every label below len(_slot_ids) is free or live
-        self._slot_ids = slot_ids
-        self._slots = {int(i): s for s, i in enumerate(slot_ids.tolist()) if i >= 0}
-        # A free label is a deleted node (adding under it updates the node in place) or, after a
-        # failed add, a label hnswlib never saw (adding under it makes a node); both can be reused.
-        self._free = [s for s in range(slot_ids.shape[0]) if slot_ids[s] < 0]
+class CellPartition:
+    """One large partition: entries in cells of near neighbours, the centroids in a graph."""
+
+    __slots__ = (
+        "_cell_rows",
+        "_cursor",
+        "_free_cells",
+        "_free_rows",
+        "_graph",
+        "_row_cell",
+        "_row_ids",
+        "_row_of",
+        "_rows",
+        "_used",
+        "dimension",
+        "params",
+    )
+
+    def __init__(self, dimension: int, params: CellParams, capacity: int = 0) -> None:
+        self.dimension = dimension
+        self.params = params
+        self._graph = _new_graph(dimension, params, capacity // 8)
+        dtype = np.dtype(params.vector_dtype)
+        # Row r holds one entry's vector; free rows (-1 id) are reused before the array grows.
+        self._rows: npt.NDArray[Any] = np.empty((capacity, dimension), dtype=dtype)
+        self._row_ids: IdArray = np.full(capacity, -1, dtype=np.int64)
+        self._row_cell: IdArray = np.full(capacity, -1, dtype=np.int64)
+        self._used = 0  # rows below this have been used (live or in _free_rows)
+        self._free_rows: list[int] = []
+        self._row_of: dict[int, int] = {}
+        # Cell c (the graph label of its centroid) -> its rows; [] when free.
+        self._cell_rows: list[list[int]] = []
+        self._free_cells: list[int] = []
+        self._cursor = 0  # where maintain() resumes its re-check
 
     @classmethod
     def build(
-        cls, dimension: int, ids: IdArray, vectors: Vector, params: HnswParams
-    ) -> HnswPartition:
-        """A graph of ``vectors`` under ``ids``, built on every core."""
-        graph = hnswlib.Index(space="ip", dim=dimension)
-        graph.init_index(
-            max_elements=max(16, len(ids) + len(ids) // 2),
-            M=params.connectivity,
-            ef_construction=params.ef_construction,
-        )
-        graph.set_ef(params.ef_search)
-        graph.add_items(vectors, np.arange(len(ids)), num_threads=-1)
-        return cls(graph, np.array(ids, dtype=np.int64))
+        cls, dimension: int, ids: IdArray, vectors: Vector, params: CellParams
+    ) -> CellPartition:
+        """A partition of ``vectors`` under distinct ``ids``, built on every core."""
+        # No sweep while building: graph inserts can cut off an entry checked earlier in the
+        # build, so one full check at the end replaces it.
+        part = cls(dimension, dataclasses.replace(params, sweep=0.0), len(ids))
+        id_list = ids.tolist()
+        for start in range(0, len(id_list), ADD_CHUNK):
+            part.add(id_list[start : start + ADD_CHUNK], vectors[start : start + ADD_CHUNK], -1)
+        part.params = params
+        part._fix(list(part._row_of.values()), -1)
+        return part
 
-    @classmethod
-    def load(cls, path: Path, dimension: int, slot_ids: IdArray, ef_search: int) -> HnswPartition:
-        """A graph saved by :meth:`save`, with its label -> id table."""
-        graph = hnswlib.Index(space="ip", dim=dimension)
-        graph.load_index(str(path))
-        graph.set_ef(ef_search)
-        live = int(np.count_nonzero(slot_ids >= 0))
-        if slot_ids.ndim != 1 or live > int(graph.get_current_count()):
-            raise ValueError(f"graph has {graph.get_current_count()} nodes, {live} ids")
-        return cls(graph, np.array(slot_ids, dtype=np.int64))
+    # --- reads ----------------------------------------------------------------------------------
 
     def __len__(self) -> int:
-        return len(self._slots)
+        return len(self._row_of)
 
-    def add(self, ids: list[int], matrix: Vector, threads: int) -> None:
-        """Add or overwrite distinct ``ids``: same label if present, else a freed or a new one."""
-        labels = np.empty(len(ids), dtype=np.int64)
-        taken: list[int] = []
-        next_label = self._slot_ids.shape[0]
-        for n, id_ in enumerate(ids):
-            slot = self._slots.get(id_)
-            if slot is None:
-                if self._free:
-                    slot = self._free.pop()
-                else:
-                    slot = next_label
-                    next_label += 1
-                taken.append(id_)
-                self._slots[id_] = slot
-            labels[n] = slot
-        try:
-            self._reserve(len(taken), next_label)
-            # hnswlib updates a label it already has in place (and un-deletes it), so reusing a
-            # freed label is an update of that node; never its replace_deleted mode, which can
-            # leave a stale label behind when a label is re-added.
-            self._graph.add_items(matrix, labels, num_threads=threads)
-        except (RuntimeError, MemoryError) as exc:
-            self._undo(taken)
-            raise IndexError_(f"adding {len(ids)} vectors to an HNSW graph failed: {exc}") from exc
-        self._slot_ids[labels] = ids
-
-    def remove(self, id_: int) -> bool:
-        """Mark ``id_``'s node deleted (never returned again), free its label; False if absent."""
-        slot = self._slots.pop(id_, None)
-        if slot is None:
-            return False
-        self._graph.mark_deleted(slot)
-        self._slot_ids[slot] = -1
-        self._free.append(slot)
-        return True
+    @property
+    def cells(self) -> int:
+        """The number of live cells (graph nodes not deleted)."""
+        return len(self._cell_rows) - len(self._free_cells)
 
     def search(self, query: Vector, k: int) -> list[Hit]:
-        """The ``k`` nearest live ids by cosine, best first."""
-        k = min(k, len(self._slots))
-        if k <= 0:
+        """The ``k`` nearest live ids by cosine among the cells the query probes, best first."""
+        if k <= 0 or not self._row_of:
             return []
-        try:
-            labels, distances = self._graph.knn_query(query, k=k, num_threads=1)
-        except RuntimeError:
-            # hnswlib found fewer than k live nodes (possible after many deletes): be exact.
-            return self._exact(query, k)
-        ids: list[int] = self._slot_ids[labels[0]].tolist()
-        # Space "ip" reports 1 - dot. Plain Python on k floats beats numpy calls on tiny arrays;
-        # the clip catches rounding a hair outside [-1, 1].
-        return [
-            (i, min(1.0, max(-1.0, 1.0 - d)))
-            for i, d in zip(ids, distances[0].tolist(), strict=True)
-            if i >= 0
-        ]
+        probed = self._probe(query[None, :], max(k, self.params.probes), 1)[0]
+        cell_rows = self._cell_rows
+        rows: list[int] = []
+        for cell in probed.tolist():
+            if cell >= 0:
+                rows += cell_rows[cell]
+        index = np.array(rows, dtype=np.int64)
+        return top_k(self._scores(index, query), self._row_ids[index], k)
 
     def ids(self) -> IdArray:
         """The live ids."""
-        return np.fromiter(self._slots, dtype=np.int64, count=len(self._slots))
+        return np.fromiter(self._row_of, dtype=np.int64, count=len(self._row_of))
+
+    def items(self) -> tuple[IdArray, Vector]:
+        """Every live id and its vector (float32, copied)."""
+        rows = np.fromiter(self._row_of.values(), dtype=np.int64, count=len(self._row_of))
+        return self._row_ids[rows], np.asarray(self._rows[rows], dtype=np.float32)
 
     def to_flat(self, dimension: int) -> FlatPartition:
         """The same ids and vectors as an exact partition."""
@@ -190,48 +216,347 @@ class HnswPartition:
         flat.extend(ids.tolist(), vectors)
         return flat
 
-    def items(self) -> tuple[IdArray, Vector]:
-        """Every live id and its vector."""
-        slots = np.fromiter(self._slots.values(), dtype=np.int64, count=len(self._slots))
-        ids = np.fromiter(self._slots.keys(), dtype=np.int64, count=len(self._slots))
-        if not len(slots):
-            return ids, np.empty((0, int(self._graph.dim)), dtype=np.float32)
-        vectors = np.asarray(self._graph.get_items(slots), dtype=np.float32)
-        return ids, vectors
+    def unreachable(self, ids: Iterable[int] | None = None) -> list[int]:
+        """The live ids (of ``ids``, default all) that a search for their own vector misses."""
+        rows = [self._row_of[i] for i in (self._row_of if ids is None else ids)]
+        return [int(self._row_ids[r]) for r in self._misrouted(rows, -1)]
 
-    def save(self, path: Path) -> IdArray:
-        """Write the graph to ``path`` atomically; return its label -> id table to keep beside."""
-        write_atomic(path, lambda tmp: self._graph.save_index(str(tmp)))
-        return np.array(self._slot_ids, dtype=np.int64)
+    # --- writes ---------------------------------------------------------------------------------
 
-    def _reserve(self, new_nodes: int, labels: int) -> None:
-        # At most every taken label becomes a new node; grow by half to keep adds amortised O(1).
-        needed = int(self._graph.get_current_count()) + new_nodes
-        capacity = int(self._graph.get_max_elements())
-        if needed > capacity:
-            self._graph.resize_index(max(needed, capacity + capacity // 2))
-        old = self._slot_ids.shape[0]
-        if labels > old:
-            table = np.full(labels, -1, dtype=np.int64)
-            table[:old] = self._slot_ids
-            self._slot_ids = table
+    def add(self, ids: list[int], matrix: Vector, threads: int) -> None:
+        """Add or overwrite distinct ``ids``; each is then returned for its own vector.
 
-    def _undo(self, taken: list[int]) -> None:
-        # A failed add_items may have added or updated some nodes: delete whatever got in, and
-        # free every label taken, so the graph holds no node that no id points to.
-        for id_ in taken:
-            slot = self._slots.pop(id_)
-            # RuntimeError: not in the graph, or still deleted: nothing got in under this label.
-            with contextlib.suppress(RuntimeError):
-                self._graph.mark_deleted(slot)
-            self._free.append(slot)
+        All or nothing: when the graph cannot take a new centroid (out of memory), IndexError_
+        and the partition is as it was.
+        """
+        replaced = [i for i in ids if i in self._row_of]
+        plan, founders = self._plan(matrix, threads)
+        self._reserve(len(ids) - len(replaced))
+        labels = self._take_cells(len(founders))
+        if labels:
+            try:
+                self._graph.add_items(founders, labels, num_threads=threads)
+            except (RuntimeError, MemoryError) as exc:
+                self._undo_cells(labels)
+                raise IndexError_(
+                    f"adding {len(labels)} centroids to an HNSW graph failed: {exc}"
+                ) from exc
+        left: set[int] = set()
+        for id_ in replaced:
+            row = self._row_of[id_]
+            left.add(int(self._row_cell[row]))
+            self._remove_row(row, free_cell=False)
+        rows = self._take_rows(len(ids))
+        founder_rows: dict[int, int] = {}  # new cell -> the row of the entry that founds it
+        for row, id_, target in zip(rows, ids, plan, strict=True):
+            if target < 0:
+                founder_rows.setdefault(-1 - target, row)
+            cell = labels[-1 - target] if target < 0 else target
+            self._row_ids[row] = id_
+            self._row_cell[row] = cell
+            self._row_of[id_] = row
+            self._cell_rows[cell].append(row)
+        self._rows[rows] = matrix
+        self._release_empty_cells(left)
+        if labels:
+            self._recheck(rows, founders, labels, [founder_rows[j] for j in range(len(labels))],
+                          threads)
+        # Graph inserts can also cut an older centroid off (HNSW pruning), anywhere near them:
+        # re-check as many older entries as were added, so that a sweep ends every len(self) adds.
+        self.maintain(int(len(ids) * self.params.sweep), threads)
 
-    def _exact(self, query: Vector, k: int) -> list[Hit]:
-        ids, vectors = self.items()
-        return top_k(dot_rows(vectors, query), ids, k)
+    def _recheck(
+        self,
+        rows: list[int],
+        founders: Vector,
+        labels: list[int],
+        founder_rows: list[int],
+        threads: int,
+    ) -> None:
+        """After new centroids went into the graph: fix every entry they may have cut off.
+
+        An entry that joined a cell the graph routed it to is found by its own vector as long as
+        the graph is unchanged. New centroids change it: check the founders and the other entries
+        of new cells, and the entries near a new centroid (in the cells it probes) that rank it
+        above their own cell's centroid, since only those can see their own cell pushed out of
+        their probes.
+        """
+        probes = self.params.probes
+        near = self._probe(founders, 2 * probes, threads)
+        # The first `probes` of these are what a search from a founder probes (same ef, same
+        # path), so a founder is checked without a search of its own.
+        lost = ~(near[:, :probes] == np.array(labels, dtype=np.int64)[:, None]).any(axis=1)
+        fix = [founder_rows[j] for j in np.flatnonzero(lost).tolist()]
+        candidates = set(rows)
+        for cell in np.unique(near[near >= 0]).tolist():
+            candidates.update(self._cell_rows[cell])
+        candidates.difference_update(founder_rows)
+        if not candidates:
+            self._fix(fix, threads)
+            return
+        index = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+        vectors = np.asarray(self._rows[index], dtype=np.float32)
+        own = self._row_cell[index]
+        centroids = np.asarray(self._graph.get_vectors(own.tolist()), dtype=np.float32)
+        own_sim = np.einsum("ij,ij->i", vectors, centroids)
+        new_sim = (vectors @ founders.T).max(axis=1)
+        # Centroids read back from a quantised graph are off by up to ~1e-2: widen the margin.
+        margin = 1e-4 if self.params.graph_dtype == "float32" else 0.05
+        risky = (new_sim >= own_sim - margin) | np.isin(own, labels)
+        self._fix(fix + index[risky].tolist(), threads)
+
+    def remove(self, id_: int) -> bool:
+        """Remove ``id_`` (never returned again); an emptied cell is freed. False if absent."""
+        row = self._row_of.get(id_)
+        if row is None:
+            return False
+        self._remove_row(row, free_cell=True)
+        return True
+
+    def maintain(self, budget: int, threads: int) -> int:
+        """Re-check up to ``budget`` entries (resuming where the last call stopped); moves."""
+        if not self._used:
+            return 0
+        start = self._cursor % self._used
+        stop = min(self._used, start + budget)
+        rows = [r for r in range(start, stop) if self._row_ids[r] >= 0]
+        self._cursor = stop
+        return self._fix(rows, threads)
+
+    # --- persistence ----------------------------------------------------------------------------
+
+    def save(self, path: Path) -> dict[str, Any]:
+        """Write the graph to ``path``; return the arrays to keep beside it (ids, rows, cells)."""
+        write_atomic(path, lambda tmp: self._graph.save(str(tmp)))
+        rows = np.fromiter(self._row_of.values(), dtype=np.int64, count=len(self._row_of))
+        return {
+            "ids": self._row_ids[rows],
+            "vectors": self._rows[rows],
+            "cells": self._row_cell[rows],
+            "cell_count": np.array([len(self._cell_rows)], dtype=np.int64),
+        }
+
+    @classmethod
+    def load(
+        cls, path: Path, dimension: int, arrays: dict[str, Any], params: CellParams
+    ) -> CellPartition:
+        """A partition saved by :meth:`save`; ValueError when the parts disagree."""
+        ids = np.asarray(arrays["ids"], dtype=np.int64)
+        vectors = np.asarray(arrays["vectors"])
+        cells = np.asarray(arrays["cells"], dtype=np.int64)
+        cell_count = int(np.asarray(arrays["cell_count"]).reshape(-1)[0])
+        n = ids.shape[0]
+        if vectors.shape != (n, dimension) or cells.shape != (n,):
+            raise ValueError(f"{ids.shape} ids, {vectors.shape} vectors, {cells.shape} cells")
+        if n and (int(cells.min()) < 0 or int(cells.max()) >= cell_count):
+            raise ValueError("an entry names a cell that does not exist")
+        graph = voyager.Index.load(str(path))
+        if graph.num_dimensions != dimension:
+            raise ValueError(f"graph has dimension {graph.num_dimensions}")
+        graph.ef = params.ef_search
+        part = cls(dimension, params, 0)
+        part._graph = graph
+        part._rows = np.ascontiguousarray(vectors, dtype=np.dtype(params.vector_dtype))
+        part._row_ids = ids.copy()
+        part._row_cell = cells.copy()
+        part._used = n
+        part._row_of = dict(zip(ids.tolist(), range(n), strict=True))
+        if len(part._row_of) != n:
+            raise ValueError("an id is saved twice")
+        members: list[list[int]] = [[] for _ in range(cell_count)]
+        for row, cell in enumerate(cells.tolist()):
+            members[cell].append(row)
+        part._cell_rows = members
+        part._free_cells = [c for c in range(cell_count) if not members[c]]
+        live = {c for c in range(cell_count) if members[c]}
+        if not live <= set(graph.ids):
+            raise ValueError("a cell's centroid is missing from the graph")
+        return part
+
+    # --- internals ------------------------------------------------------------------------------
+
+    def _scores(self, rows: IdArray, query: Vector) -> Vector:
+        block = self._rows[rows]
+        if block.dtype != np.float32:
+            block = block.astype(np.float32)
+        return dot_rows(block, query)
+
+    def _probe(self, queries: Vector, k: int, threads: int) -> IdArray:
+        """The ``k`` nearest live cells of each query, best first, padded with -1."""
+        n = queries.shape[0]
+        live = self.cells
+        out = np.full((n, k), -1, dtype=np.int64)
+        if not live or not n:
+            return out
+        want = min(k, live)
+        try:
+            labels, _ = self._graph.query(queries, k=want, num_threads=threads)
+            out[:, :want] = np.asarray(labels, dtype=np.int64).reshape(n, want)
+            return out
+        except voyager.RecallError:
+            pass
+        # The graph found fewer than `want` live centroids for some query (possible after many
+        # deletes): ask query by query, ranking all centroids exactly for those it fails.
+        for q in range(n):
+            try:
+                labels, _ = self._graph.query(queries[q], k=want)
+                out[q, :want] = np.asarray(labels, dtype=np.int64).reshape(-1)
+            except voyager.RecallError:
+                out[q, :want] = self._exact_cells(queries[q], want)
+        return out
+
+    def _exact_cells(self, query: Vector, k: int) -> IdArray:
+        live = np.array([c for c, rows in enumerate(self._cell_rows) if rows], dtype=np.int64)
+        centroids = np.asarray(self._graph.get_vectors(live.tolist()), dtype=np.float32)
+        return np.array([c for c, _ in top_k(dot_rows(centroids, query), live, k)], np.int64)
+
+    def _plan(self, matrix: Vector, threads: int) -> tuple[list[int], Vector]:
+        """Each vector's cell: a live cell's label, or ``-1 - j`` for the j-th new cell, whose
+        centroid (the vector that founds it) is row j of the returned matrix."""
+        labels, sims = self._route(matrix, threads)
+        threshold, capacity = self.params.cell_threshold, self.params.cell_capacity
+        founders = np.empty_like(matrix)
+        count = 0
+        added: dict[int, int] = {}  # entries planned per cell, new cells included
+        plan: list[int] = []
+        for n, (cell, sim) in enumerate(zip(labels, sims, strict=True)):
+            target: int | None = None
+            best = threshold
+            room = cell >= 0 and len(self._cell_rows[cell]) + added.get(cell, 0) < capacity
+            if room and sim >= threshold:
+                target, best = cell, sim
+            if count:
+                # A cell founded earlier in this batch is not in the graph yet.
+                near = dot_rows(founders[:count], matrix[n])
+                j = int(np.argmax(near))
+                if float(near[j]) >= best and added[-1 - j] < capacity:
+                    target, best = -1 - j, float(near[j])
+            if target is None:
+                founders[count] = matrix[n]
+                count += 1
+                target = -count
+            added[target] = added.get(target, 0) + 1
+            plan.append(target)
+        return plan, founders[:count]
+
+    def _route(self, matrix: Vector, threads: int) -> tuple[list[int], list[float]]:
+        """The nearest live cell of each vector (-1 if none) and its centroid's cosine."""
+        n = matrix.shape[0]
+        if not self.cells:
+            return [-1] * n, [-2.0] * n
+        labels = self._probe(matrix, 1, threads)[:, 0]
+        sims = [-2.0] * n
+        known = np.flatnonzero(labels >= 0)
+        if known.size:
+            centroids = np.asarray(self._graph.get_vectors(labels[known].tolist()), np.float32)
+            for k, sim in zip(
+                known.tolist(), np.einsum("ij,ij->i", centroids, matrix[known]).tolist(),
+                strict=True,
+            ):
+                sims[k] = sim
+        return labels.tolist(), sims
+
+    def _take_cells(self, count: int) -> list[int]:
+        labels: list[int] = []
+        while len(labels) < count and self._free_cells:
+            labels.append(self._free_cells.pop())
+        while len(labels) < count:
+            labels.append(len(self._cell_rows))
+            self._cell_rows.append([])
+        return labels
+
+    def _undo_cells(self, labels: list[int]) -> None:
+        # A failed add_items may have inserted some centroids: delete whatever got in.
+        for label in labels:
+            if label in self._graph:
+                # RuntimeError: still deleted, so nothing got in under this label.
+                with contextlib.suppress(RuntimeError):
+                    self._graph.mark_deleted(label)
+            self._free_cells.append(label)
+
+    def _reserve(self, new: int) -> None:
+        needed = self._used - len(self._free_rows) + new
+        capacity = self._rows.shape[0]
+        if needed <= capacity:
+            return
+        size = max(needed, capacity + capacity // 2, 64)
+        try:
+            # In place (realloc; large blocks are remapped, not copied), so that growing a big
+            # partition does not hold the old and the new matrix at once. No view of these arrays
+            # outlives a call: searches and saves copy the rows they read.
+            self._rows.resize((size, self.dimension), refcheck=False)
+            self._row_ids.resize(size, refcheck=False)
+            self._row_cell.resize(size, refcheck=False)
+        except ValueError:  # an array that does not own its memory: copy instead
+            rows = np.empty((size, self.dimension), dtype=self._rows.dtype)
+            rows[: self._used] = self._rows[: self._used]
+            ids = np.empty(size, dtype=np.int64)
+            ids[: self._used] = self._row_ids[: self._used]
+            cells = np.empty(size, dtype=np.int64)
+            cells[: self._used] = self._row_cell[: self._used]
+            self._rows, self._row_ids, self._row_cell = rows, ids, cells
+        self._row_ids[self._used :] = -1
+        self._row_cell[self._used :] = -1
+
+    def _take_rows(self, count: int) -> list[int]:
+        rows: list[int] = []
+        while len(rows) < count and self._free_rows:
+            rows.append(self._free_rows.pop())
+        extra = count - len(rows)
+        rows += range(self._used, self._used + extra)
+        self._used += extra
+        return rows
+
+    def _remove_row(self, row: int, *, free_cell: bool) -> None:
+        id_ = int(self._row_ids[row])
+        cell = int(self._row_cell[row])
+        del self._row_of[id_]
+        self._cell_rows[cell].remove(row)
+        self._row_ids[row] = -1
+        self._row_cell[row] = -1
+        self._free_rows.append(row)
+        if free_cell and not self._cell_rows[cell]:
+            self._free_cell(cell)
+
+    def _free_cell(self, cell: int) -> None:
+        self._graph.mark_deleted(cell)
+        self._free_cells.append(cell)
+
+    def _release_empty_cells(self, cells: set[int]) -> None:
+        for cell in cells:
+            if not self._cell_rows[cell]:
+                self._free_cell(cell)
+
+    def _misrouted(self, rows: list[int], threads: int) -> list[int]:
+        """The rows whose own vector does not probe their cell."""
+        if not rows:
+            return []
+        index = np.array(rows, dtype=np.int64)
+        probed = self._probe(np.asarray(self._rows[index], np.float32), self.params.probes, threads)
+        own = self._row_cell[index]
+        wrong: list[int] = index[~(probed == own[:, None]).any(axis=1)].tolist()
+        return wrong
+
+    def _fix(self, rows: list[int], threads: int) -> int:
+        """Move each row whose own vector misses its cell into the first cell it probes."""
+        wrong = self._misrouted(rows, threads)
+        if not wrong:
+            return 0
+        vectors = np.asarray(self._rows[np.array(wrong)], np.float32)
+        first = self._probe(vectors, 1, threads)[:, 0]
+        emptied: set[int] = set()
+        for row, cell in zip(wrong, first.tolist(), strict=True):
+            old = int(self._row_cell[row])
+            self._cell_rows[old].remove(row)
+            self._cell_rows[cell].append(row)
+            self._row_cell[row] = cell
+            emptied.add(old)
+        # Freeing an emptied cell only removes a node from results: no other entry loses its cell.
+        self._release_empty_cells(emptied)
+        return len(wrong)
 
 
-Store = FlatPartition | HnswPartition
+Store = FlatPartition | CellPartition
 
 
 class _Partition:
@@ -245,10 +570,11 @@ class _Partition:
 
 
 class InMemoryIndex(VectorIndex):
-    """In-process index: exact below ``exact_below`` vectors per partition, HNSW (hnswlib) above.
+    """In-process index: exact below ``exact_below`` vectors per partition, cells above.
 
-    ``connectivity``, ``ef_construction`` and ``ef_search`` are hnswlib's M, efConstruction and
-    ef; ``exact_below=0`` puts every partition in a graph.
+    ``connectivity``, ``ef_construction`` and ``ef_search`` are the centroid graph's M,
+    efConstruction and ef; the other settings are :class:`CellParams`'. ``exact_below=0`` puts
+    every partition in cells.
     """
 
     def __init__(
@@ -259,6 +585,11 @@ class InMemoryIndex(VectorIndex):
         connectivity: int = 16,
         ef_construction: int = 64,
         ef_search: int = 64,
+        cell_threshold: float = CellParams.cell_threshold,
+        cell_capacity: int = CellParams.cell_capacity,
+        probes: int = CellParams.probes,
+        vector_dtype: str = CellParams.vector_dtype,
+        graph_dtype: str = CellParams.graph_dtype,
     ) -> None:
         if dimension <= 0:
             raise InvalidRequest(f"dimension must be positive, got {dimension}")
@@ -266,14 +597,33 @@ class InMemoryIndex(VectorIndex):
             raise InvalidRequest(
                 "exact_below must be >= 0, connectivity >= 2, ef_construction and ef_search >= 1"
             )
+        if not -1.0 <= cell_threshold <= 1.0 or cell_capacity < 1 or probes < 1:
+            raise InvalidRequest(
+                "cell_threshold must be a cosine in [-1, 1], cell_capacity and probes >= 1"
+            )
+        if vector_dtype not in ("float32", "float16") or graph_dtype not in _STORAGE:
+            raise InvalidRequest(
+                f"vector_dtype must be 'float32' or 'float16', graph_dtype one of "
+                f"{', '.join(_STORAGE)}; got {vector_dtype!r}, {graph_dtype!r}"
+            )
         self.dimension = dimension
         self.exact_below = exact_below
-        self.params = HnswParams(connectivity, ef_construction, ef_search)
+        self.params = CellParams(
+            connectivity,
+            ef_construction,
+            ef_search,
+            cell_threshold,
+            cell_capacity,
+            probes,
+            vector_dtype,
+            graph_dtype,
+        )
         # Searches read this dict without a lock (a single dict lookup is atomic); only writers,
         # serialised by _write_lock, change it.
         self._parts: dict[str, _Partition] = {}
         self._where: dict[int, str] = {}
         self._write_lock = threading.Lock()
+        self._maintain_from = ""  # the partition maintain() resumes with
 
     # --- VectorIndex ---------------------------------------------------------------------------
 
@@ -290,8 +640,8 @@ class InMemoryIndex(VectorIndex):
                 part = self._parts[partition] = _Partition(FlatPartition(self.dimension))
             try:
                 store = part.store
-                if isinstance(store, HnswPartition):
-                    self._add_to_graph(partition, part, store, id_list, matrix)
+                if isinstance(store, CellPartition):
+                    self._add_to_cells(partition, part, store, id_list, matrix)
                 else:
                     self._add_to_flat(part, store, id_list, matrix)
                     self._where.update(dict.fromkeys(id_list, partition))
@@ -323,12 +673,42 @@ class InMemoryIndex(VectorIndex):
         return len(self._where)
 
     def partition_kinds(self) -> dict[str, str]:
-        """Each partition's current store, ``"exact"`` or ``"hnsw"`` (for stats and tests)."""
+        """Each partition's current store, ``"exact"`` or ``"cells"`` (for stats and tests)."""
         with self._write_lock:
             return {
-                name: "hnsw" if isinstance(p.store, HnswPartition) else "exact"
+                name: "cells" if isinstance(p.store, CellPartition) else "exact"
                 for name, p in self._parts.items()
             }
+
+    def maintain(self, budget: int = MAINTAIN_SLICE) -> int:
+        """Re-check up to ``budget`` entries of one large partition, resuming where the last call
+        stopped; an entry its own vector no longer finds is moved. Returns how many moved."""
+        with self._write_lock:
+            names = sorted(n for n, p in self._parts.items() if isinstance(p.store, CellPartition))
+            if not names:
+                return 0
+            name = next((n for n in names if n >= self._maintain_from), names[0])
+            self._maintain_from = name + "\0"
+            part = self._parts[name]
+            with part.lock:
+                store = part.store
+                assert isinstance(store, CellPartition)
+                return store.maintain(budget, 1)
+
+    def verify(self) -> dict[str, list[int]]:
+        """Every id that a search for its own vector misses, by partition (empty when none)."""
+        with self._write_lock:
+            out: dict[str, list[int]] = {}
+            for name, part in self._parts.items():
+                store = part.store
+                if isinstance(store, CellPartition):
+                    with part.lock:
+                        missed = store.unreachable()
+                else:
+                    missed = []
+                if missed:
+                    out[name] = missed
+            return out
 
     def close(self) -> None:
         """Drop every partition and free its memory."""
@@ -338,7 +718,7 @@ class InMemoryIndex(VectorIndex):
     # --- persistence ---------------------------------------------------------------------------
 
     def save(self, path: Path) -> None:
-        """Write the manifest, one .npz of exact partitions and one file per graph into ``path``.
+        """Write the manifest, one .npz of exact partitions and cells, one file per graph.
 
         Data files get fresh names and the manifest is replaced last, so a crash at any point
         leaves the previous save loadable. Searches go on meanwhile; writers wait.
@@ -355,13 +735,14 @@ class InMemoryIndex(VectorIndex):
                 if isinstance(store, FlatPartition):
                     flats[name] = store
                     continue
-                file = f"{FILE_PREFIX}{token}-{number}.hnsw"
-                arrays[f"slots_{number}"] = store.save(path / file)
+                file = f"{FILE_PREFIX}{token}-{number}.voyager"
+                for key, value in store.save(path / file).items():
+                    arrays[f"{key}_{number}"] = value
                 graphs[name] = {
                     "file": file,
                     "digest": file_digest(path / file),
                     "count": len(store),
-                    "slots": f"slots_{number}",
+                    "number": number,
                 }
             counts, arrays["ids"], arrays["vectors"] = pack_partitions(flats, self.dimension)
             count = len(self._where)
@@ -373,7 +754,7 @@ class InMemoryIndex(VectorIndex):
             "dimension": self.dimension,
             "count": count,
             "exact": {"file": exact_file, "digest": digest, "partitions": counts},
-            "hnsw": graphs,
+            "cells": graphs,
         }
         write_manifest(path, manifest)
         remove_unreferenced(path, [exact_file, *(g["file"] for g in graphs.values())], FILE_PREFIX)
@@ -385,7 +766,7 @@ class InMemoryIndex(VectorIndex):
         reported (a warning naming it) and never handed to the native library.
         """
         path = Path(path)
-        manifest = read_manifest(path, MEMORY_FORMAT, self.dimension)
+        manifest = read_manifest(path, MEMORY_FORMAT, self.dimension, FORMAT_VERSION)
         if manifest is None:
             return False
         file = path / MANIFEST
@@ -398,19 +779,23 @@ class InMemoryIndex(VectorIndex):
                     entry["partitions"], arrays["ids"], arrays["vectors"], self.dimension
                 )
             )
-            for name, graph in manifest["hnsw"].items():
+            for name, graph in manifest["cells"].items():
                 file = path / Path(graph["file"]).name
                 if file_digest(file) != graph["digest"]:
                     raise ValueError("digest mismatch (file corrupt or truncated)")
-                hnsw = HnswPartition.load(
+                number = int(graph["number"])
+                cells = CellPartition.load(
                     file,
                     self.dimension,
-                    np.asarray(arrays[graph["slots"]], dtype=np.int64),
-                    self.params.ef_search,
+                    {
+                        key: arrays[f"{key}_{number}"]
+                        for key in ("ids", "vectors", "cells", "cell_count")
+                    },
+                    self.params,
                 )
-                if len(hnsw) != graph["count"]:
-                    raise ValueError(f"holds {len(hnsw)} ids, manifest says {graph['count']}")
-                stores[str(name)] = hnsw
+                if len(cells) != graph["count"]:
+                    raise ValueError(f"holds {len(cells)} ids, manifest says {graph['count']}")
+                stores[str(name)] = cells
         except (
             OSError,
             LookupError,
@@ -442,20 +827,20 @@ class InMemoryIndex(VectorIndex):
             with part.lock:
                 flat.extend(ids, matrix)
             return
-        # Crossing the threshold: build the graph beside the exact store (searches keep using it;
+        # Crossing the threshold: build the cells beside the exact store (searches keep using it;
         # no other writer can change it meanwhile), then swap.
         merged = FlatPartition(self.dimension, len(flat) + new)
         merged.extend(flat.ids().tolist(), flat.vectors())
         merged.extend(ids, matrix)
-        graph = self._build(merged.ids(), merged.vectors())
+        cells = self._build(merged.ids(), merged.vectors())
         with part.lock:
-            part.store = graph
+            part.store = cells
 
-    def _add_to_graph(
+    def _add_to_cells(
         self,
         name: str,
         part: _Partition,
-        graph: HnswPartition,
+        cells: CellPartition,
         ids: list[int],
         matrix: Vector,
     ) -> None:
@@ -464,8 +849,8 @@ class InMemoryIndex(VectorIndex):
         for start in range(0, len(ids), ADD_CHUNK):
             chunk = ids[start : start + ADD_CHUNK]
             with part.lock:
-                graph.add(chunk, matrix[start : start + ADD_CHUNK], threads)
-            # Per chunk, so that a failure part way leaves _where equal to what the graph holds.
+                cells.add(chunk, matrix[start : start + ADD_CHUNK], threads)
+            # Per chunk, so that a failure part way leaves _where equal to what the cells hold.
             self._where.update(dict.fromkeys(chunk, name))
 
     def _remove_locked(self, ids: list[int]) -> None:
@@ -482,15 +867,13 @@ class InMemoryIndex(VectorIndex):
             store = part.store
             if not len(store):
                 del self._parts[name]
-            elif isinstance(store, HnswPartition) and len(store) < self.exact_below // 2:
+            elif isinstance(store, CellPartition) and len(store) < self.exact_below // 2:
                 flat = store.to_flat(self.dimension)
                 with part.lock:
                     part.store = flat
 
-    def _build(self, ids: IdArray, vectors: Vector) -> HnswPartition:
+    def _build(self, ids: IdArray, vectors: Vector) -> CellPartition:
         try:
-            return HnswPartition.build(self.dimension, ids, vectors, self.params)
-        except (RuntimeError, MemoryError) as exc:
-            raise IndexError_(
-                f"building an HNSW graph of {len(ids)} vectors failed: {exc}"
-            ) from exc
+            return CellPartition.build(self.dimension, ids, vectors, self.params)
+        except MemoryError as exc:
+            raise IndexError_(f"building cells of {len(ids)} vectors failed: {exc}") from exc
