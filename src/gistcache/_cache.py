@@ -419,7 +419,9 @@ class Cache:
             matcher = ConversationMatcher(
                 lambda texts: self._context_vectors(*texts),
                 verifier.verifier.probabilities if verifier is not None else None,
-                bar=verifier.threshold if verifier is not None else 1.0,
+                # earlier turns need only be about the same things (a changed detail scores
+                # far lower); the question itself is held to the verifier's full bar
+                bar=min(0.5, verifier.threshold) if verifier is not None else 1.0,
                 counterpart=self.config.context_threshold)
             self.__dict__["_matcher"] = matcher
         return matcher
