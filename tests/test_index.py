@@ -656,3 +656,20 @@ def test_memory_index_rejects_bad_settings() -> None:
         InMemoryIndex(DIM, exact_below=-1)
     with pytest.raises(InvalidRequest):
         FlatIndex(-3)
+
+
+def test_loading_with_another_ef_rechecks_reachability(
+    rng: np.random.Generator, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Reachability is checked at the index's ef: a load with another ef checks it again."""
+    dim = 48
+    data = near_copies(rng, 12, 60, dim, cosine=0.9)
+    built = InMemoryIndex(dim, exact_below=64, ef_search=64)
+    built.add("p", list(range(len(data))), data)
+    built.save(tmp_path)
+    low = InMemoryIndex(dim, exact_below=64, ef_search=4)
+    with caplog.at_level("INFO", logger="gistcache.index.memory"):
+        assert low.load(tmp_path) is True
+    assert "re-checked for ef=4" in caplog.text
+    assert low.verify() == {}
+    assert all(low.search("p", data[i], 1)[0][0] == i for i in range(len(data)))

@@ -159,7 +159,8 @@ class CellPartition:
         self._row_of: dict[int, int] = {}
         # Cell c (the graph label of its centroid) -> its rows; [] when free.
         self._cell_rows: list[list[int]] = []
-        self._free_cells: list[int] = []
+        # Labels free for a new cell: deleted in the graph, or (emptied by a move) still there.
+        self._free_cells: set[int] = set()
         self._cursor = 0  # where maintain() resumes its re-check
 
     @classmethod
@@ -367,7 +368,7 @@ class CellPartition:
         for row, cell in enumerate(cells.tolist()):
             members[cell].append(row)
         part._cell_rows = members
-        part._free_cells = [c for c in range(cell_count) if not members[c]]
+        part._free_cells = {c for c in range(cell_count) if not members[c]}
         live = {c for c in range(cell_count) if members[c]}
         if not live <= set(graph.ids):
             raise ValueError("a cell's centroid is missing from the graph")
@@ -459,7 +460,7 @@ class CellPartition:
     def _take_cells(self, count: int) -> list[int]:
         labels: list[int] = []
         while len(labels) < count and self._free_cells:
-            labels.append(self._free_cells.pop())
+            labels.append(self._free_cells.pop())  # re-adding a label updates its node in place
         while len(labels) < count:
             labels.append(len(self._cell_rows))
             self._cell_rows.append([])
@@ -472,7 +473,7 @@ class CellPartition:
                 # RuntimeError: still deleted, so nothing got in under this label.
                 with contextlib.suppress(RuntimeError):
                     self._graph.mark_deleted(label)
-            self._free_cells.append(label)
+            self._free_cells.add(label)
 
     def _reserve(self, new: int) -> None:
         needed = self._used - len(self._free_rows) + new
@@ -520,7 +521,7 @@ class CellPartition:
 
     def _free_cell(self, cell: int) -> None:
         self._graph.mark_deleted(cell)
-        self._free_cells.append(cell)
+        self._free_cells.add(cell)
 
     def _release_empty_cells(self, cells: set[int]) -> None:
         for cell in cells:
@@ -544,15 +545,16 @@ class CellPartition:
             return 0
         vectors = np.asarray(self._rows[np.array(wrong)], np.float32)
         first = self._probe(vectors, 1, threads)[:, 0]
-        emptied: set[int] = set()
         for row, cell in zip(wrong, first.tolist(), strict=True):
             old = int(self._row_cell[row])
             self._cell_rows[old].remove(row)
             self._cell_rows[cell].append(row)
             self._row_cell[row] = cell
-            emptied.add(old)
-        # Freeing an emptied cell only removes a node from results: no other entry loses its cell.
-        self._release_empty_cells(emptied)
+            # A probe can return an emptied (free, not deleted) cell: it is in use again.
+            self._free_cells.discard(cell)
+        # A cell a move empties stays in the graph, empty: deleting its node would change the
+        # paths of other searches after they were checked. It is reused by the next new cell
+        # (or freed when the index is reloaded).
         return len(wrong)
 
 
@@ -743,6 +745,8 @@ class InMemoryIndex(VectorIndex):
                     "digest": file_digest(path / file),
                     "count": len(store),
                     "number": number,
+                    # Reachability was checked at this ef; another ef searches other paths.
+                    "ef": self.params.ef_search,
                 }
             counts, arrays["ids"], arrays["vectors"] = pack_partitions(flats, self.dimension)
             count = len(self._where)
@@ -795,6 +799,14 @@ class InMemoryIndex(VectorIndex):
                 )
                 if len(cells) != graph["count"]:
                     raise ValueError(f"holds {len(cells)} ids, manifest says {graph['count']}")
+                if graph.get("ef") != self.params.ef_search:
+                    moved = cells.maintain(len(cells), -1)
+                    logger.info(
+                        "partition %s re-checked for ef=%d: %d moved",
+                        name,
+                        self.params.ef_search,
+                        moved,
+                    )
                 stores[str(name)] = cells
         except (
             OSError,
