@@ -15,7 +15,6 @@ import openai as openai_sdk
 import pytest
 
 import gistcache
-
 from gistcache import DEFAULT_THRESHOLD, ConfigError, IncompatibleParts, InvalidRequest, StoreError
 from gistcache.embedders import OnnxEmbedder, WordHashEmbedder
 from gistcache.gptcache import Cache, Config

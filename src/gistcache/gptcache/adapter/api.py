@@ -132,7 +132,8 @@ def _get_eval(strategy: str, kws: Mapping[str, Any] | None = None) -> Any:
     kws = dict(kws or {})
     # GPTCache matched names by substring, in this order
     table: list[tuple[str, Callable[..., Any]]] = [
-        ("distance", ev.SearchDistanceEvaluation), ("np", ev.NumpyNormEvaluation),
+        ("distance", ev.SearchDistanceEvaluation), ("numpy", ev.NumpyNormEvaluation),
+        ("np", ev.NumpyNormEvaluation),
         ("exact", lambda **_: ev.ExactMatchEvaluation()), ("onnx", ev.OnnxModelEvaluation),
         ("kreciprocal", ev.KReciprocalEvaluation), ("cohere", ev.CohereRerankEvaluation),
         ("sequence_match", ev.SequenceMatchEvaluation), ("time", ev.TimeEvaluation),
