@@ -14,16 +14,17 @@ import logging
 import threading
 import uuid
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..stores import EntryStore
 from .processor.check_hit import check_hit_session
 
 if TYPE_CHECKING:
     from .core import Cache
     from .manager.factory import DataManager
 
-__all__ = ["Session", "add_session", "sessions_of"]
+__all__ = ["Session", "add_session", "add_sessions", "drop_session", "sessions_of"]
 
 log = logging.getLogger("gistcache.gptcache")
 
@@ -38,8 +39,8 @@ def _name_key(name: str) -> str:
     return f"gptcache.session-entries:{name}"
 
 
-def _read(obj: Cache, key: str) -> list[Any]:
-    raw = obj.native.store.get_meta(key)
+def _read(store: EntryStore, key: str) -> list[Any]:
+    raw = store.get_meta(key)
     if not raw:
         return []
     try:
@@ -50,30 +51,51 @@ def _read(obj: Cache, key: str) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def sessions_of(obj: Cache, entry_id: int) -> list[str]:
+def _store(obj: Cache | EntryStore) -> EntryStore:
+    return obj if isinstance(obj, EntryStore) else obj.native.store
+
+
+def sessions_of(obj: Cache | EntryStore, entry_id: int) -> list[str]:
     """The names of the sessions an entry belongs to."""
-    return [str(n) for n in _read(obj, _entry_key(entry_id))]
+    return [str(n) for n in _read(_store(obj), _entry_key(entry_id))]
 
 
-def add_session(obj: Cache, entry_id: int, name: str) -> None:
+def add_session(obj: Cache | EntryStore, entry_id: int, name: str) -> None:
     """Record that session ``name`` produced or received entry ``entry_id``."""
-    store = obj.native.store
+    store = _store(obj)
     with _LOCK:
-        names = sessions_of(obj, entry_id)
+        names = sessions_of(store, entry_id)
         if name not in names:
             store.set_meta(_entry_key(entry_id), json.dumps([*names, name]))
-        ids = _read(obj, _name_key(name))
+        ids = _read(store, _name_key(name))
         if entry_id not in ids:
             store.set_meta(_name_key(name), json.dumps([*ids, entry_id]))
 
 
-def drop_session(obj: Cache, name: str) -> int:
-    """Forget session ``name`` in one cache; returns how many entries it belonged to."""
-    store = obj.native.store
+def add_sessions(store: EntryStore, links: Mapping[int, Sequence[str]]) -> None:
+    """Record many (entry -> session names) links at once (the importer's)."""
+    by_name: dict[str, list[int]] = {}
     with _LOCK:
-        ids = [int(i) for i in _read(obj, _name_key(name))]
+        for entry_id, names in links.items():
+            have = sessions_of(store, entry_id)
+            fresh = [n for n in names if n not in have]
+            if fresh:
+                store.set_meta(_entry_key(entry_id), json.dumps([*have, *fresh]))
+            for name in fresh:
+                by_name.setdefault(name, []).append(entry_id)
+        for name, ids in by_name.items():
+            have_ids = _read(store, _name_key(name))
+            store.set_meta(_name_key(name), json.dumps([*have_ids,
+                                                        *(i for i in ids if i not in have_ids)]))
+
+
+def drop_session(obj: Cache | EntryStore, name: str) -> int:
+    """Forget session ``name`` in one store; returns how many entries it belonged to."""
+    store = _store(obj)
+    with _LOCK:
+        ids = [int(i) for i in _read(store, _name_key(name))]
         for entry_id in ids:
-            names = [n for n in sessions_of(obj, entry_id) if n != name]
+            names = [n for n in sessions_of(store, entry_id) if n != name]
             store.set_meta(_entry_key(entry_id), json.dumps(names))
         store.set_meta(_name_key(name), "[]")
     return len(ids)
