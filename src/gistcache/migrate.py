@@ -40,6 +40,8 @@ __all__ = ["GptcacheSource", "ImportReport", "Progress", "import_gptcache"]
 
 #: the store meta key that tells ``gistcache.gptcache`` entries without a scope exist
 UNSCOPED_META = "gptcache.unscoped"
+#: questions read at once, in embedding batches: a block holds full batches of every route
+_BLOCK = 8
 #: GPTCache's answer types
 _TEXT, _IMAGE_BASE64, _IMAGE_URL = 0, 1, 2
 
@@ -135,13 +137,15 @@ class GptcacheSource:
         out: dict[int, list[Any]] = {}
         if not ids or not self._has(table):
             return out
-        marks = ", ".join(f":q{i}" for i in range(len(ids)))
         key = "cache_question_id" if table == "report" else "question_id"
-        rows = self._rows(f"SELECT {key} AS qid, {columns} FROM {self.prefix}_{table} "
-                          f"WHERE {key} IN ({marks}) ORDER BY id",
-                          **{f"q{i}": v for i, v in enumerate(ids)})
-        for row in rows:
-            out.setdefault(int(row.qid), []).append(row)
+        for start in range(0, len(ids), 500):  # within every database's parameter limit
+            part = ids[start:start + 500]
+            marks = ", ".join(f":q{i}" for i in range(len(part)))
+            rows = self._rows(f"SELECT {key} AS qid, {columns} FROM {self.prefix}_{table} "
+                              f"WHERE {key} IN ({marks}) ORDER BY id",
+                              **{f"q{i}": v for i, v in enumerate(part)})
+            for row in rows:
+                out.setdefault(int(row.qid), []).append(row)
         return out
 
     def answers(self, ids: Sequence[int]) -> dict[int, list[Any]]:
@@ -216,10 +220,17 @@ class _Prepared(Embedder):
     def route(self, text: str) -> str:
         return self.inner.route(text)
 
-    def prepare(self, texts: Sequence[str]) -> None:
-        """Embed a batch at once; :meth:`embed` then serves its texts from memory."""
-        unique = list(dict.fromkeys(texts))
-        self._ready = dict(zip(unique, self.inner.embed(unique), strict=True)) if unique else {}
+    def prepare(self, texts: Sequence[str], batch: int) -> None:
+        """Embed texts ahead, ``batch`` of one route at a time (so that each model gets full
+        batches); :meth:`embed` then serves them from memory."""
+        self._ready = {}
+        by_route: dict[str, list[str]] = {}
+        for text in dict.fromkeys(texts):
+            by_route.setdefault(self.inner.route(text), []).append(text)
+        for group in by_route.values():
+            for start in range(0, len(group), batch):
+                chunk = group[start:start + batch]
+                self._ready.update(zip(chunk, self.inner.embed(chunk), strict=True))
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         missing = [t for t in texts if t not in self._ready]
@@ -334,9 +345,9 @@ def import_gptcache(
         cache.store.set_meta(UNSCOPED_META, "1")
         if progress is not None:
             progress(0, live)
-        for rows in src.questions(batch_size):
+        for rows in src.questions(batch_size * _BLOCK):
             extra_answers += _import_batch(src, cache, embedder, clock, scope, rows, report,
-                                           seen)
+                                           seen, batch_size)
             done += len(rows)
             if progress is not None:
                 progress(done, live)
@@ -356,7 +367,8 @@ def import_gptcache(
 
 
 def _import_batch(src: GptcacheSource, cache: Cache, embedder: _Prepared | None, clock: _Clock,
-                  scope: Scope, rows: list[Any], report: ImportReport, seen: set[str]) -> int:
+                  scope: Scope, rows: list[Any], report: ImportReport, seen: set[str],
+                  batch: int) -> int:
     ids = [int(r.id) for r in rows]
     answers, deps = src.answers(ids), src.deps(ids)
     sessions, hits = src.sessions(ids), src.hits(ids)
@@ -380,7 +392,7 @@ def _import_batch(src: GptcacheSource, cache: Cache, embedder: _Prepared | None,
             extra += len(found) - 1
             todo.append((row, CacheRequest(text, scope), found[0].answer))
     if embedder is not None and todo:
-        embedder.prepare([request.key_text for _, request, _ in todo])
+        embedder.prepare([request.key_text for _, request, _ in todo], batch)
     touches: dict[int, tuple[int, float]] = {}
     links: dict[int, list[str]] = {}
     for row, request, answer in todo:
