@@ -344,3 +344,36 @@ def test_refused_parts_name_the_gistcache_way(module: str, name: str, instead: s
     with pytest.raises(ConfigError, match=f"{name} is not available") as info:
         cls()
     assert instead in str(info.value) and "Instead" in str(info.value)
+
+
+@pytest.mark.parametrize(("module", "name", "constructor"), [
+    ("adapter.diffusers", "StableDiffusionPipeline", "from_pretrained"),
+    ("adapter.dolly", "Dolly", "from_model"),
+    ("adapter.llama_cpp", "Llama", None),
+    ("adapter.minigpt4", "MiniGPT4", "from_pretrained"),
+    ("adapter.stability_sdk", "StabilityInference", None),
+])
+def test_model_adapters_point_at_adapt(module: str, name: str, constructor: str | None) -> None:
+    import importlib
+
+    cls = getattr(importlib.import_module(f"gistcache.gptcache.{module}"), name)
+    with pytest.raises(ConfigError, match=r"adapter\.adapter\.adapt"):
+        cls("model")
+    if constructor is not None:
+        with pytest.raises(ConfigError, match="no adapter for"):
+            getattr(cls, constructor)("model")
+
+
+def test_refused_functions_and_lazy_import() -> None:
+    from gistcache.gptcache.adapter import replicate
+    from gistcache.gptcache.utils import MissingDependency
+    from gistcache.gptcache.utils.dependency_control import prompt_install
+    from gistcache.gptcache.utils.lazy_import import LazyImport
+
+    with pytest.raises(ConfigError, match="replicate"):
+        replicate.run("model", input={})
+    with pytest.raises(MissingDependency, match="never installs"):
+        prompt_install("diffusers")
+    space: dict[str, Any] = {}
+    lazy = LazyImport("json_module", space, "json")
+    assert lazy.dumps([1]) == "[1]" and space["json_module"].__name__ == "json"

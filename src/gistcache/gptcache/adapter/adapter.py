@@ -20,6 +20,7 @@ returned.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
@@ -32,7 +33,7 @@ from .._parts import decode_answer
 from ..core import Cache, cache
 from ..session import Session, add_session
 
-__all__ = ["aadapt", "adapt"]
+__all__ = ["UNSET", "Prepared", "aadapt", "adapt", "arun", "prepare", "run", "usable"]
 
 log = logging.getLogger("gistcache.gptcache")
 
@@ -92,14 +93,21 @@ UNSET: Any = object()
 
 
 def prepare(args: tuple[Any, ...], kwargs: dict[str, Any], scope: Scope | None = None,
-            key: Any = UNSET) -> Prepared:
-    """Read the cache keywords out of ``kwargs`` and key the request (in ``scope``, else the
-    prompt scope of ``adapter.api``) by ``key``, else by the cache's pre-processor."""
+            key: Any = UNSET,
+            keyed: Callable[[Cache], CacheRequest | None] | None = None) -> Prepared:
+    """Read the cache keywords out of ``kwargs`` and key the request: by ``keyed(cache)``
+    when given, else by ``key`` (else the cache's pre-processor) in ``scope`` (else the prompt
+    scope of ``adapter.api``)."""
     call = _Call.take(kwargs)
     obj = call.cache
     enabled = obj.enabled(*args, **kwargs)
     request = None
-    if enabled:
+    if enabled and keyed is not None:
+        request = keyed(obj)
+        if request is not None and call.temperature:
+            request = dataclasses.replace(
+                request, temperature=min(2.0, max(0.0, call.temperature)))
+    elif enabled:
         if key is UNSET:
             key = obj.pre_process(kwargs, call.context)
         request = obj.key_request(key, scope if scope is not None else obj.prompt_scope(),
@@ -200,7 +208,15 @@ async def aadapt(llm_handler: Callable[..., Awaitable[Any]],
                  cache_data_convert: Callable[[Any], Any],
                  update_cache_callback: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """Async :func:`adapt`: ``llm_handler`` is awaited; lookups run off the event loop."""
-    prepared = prepare(args, kwargs)
+    return await arun(prepare(args, kwargs), llm_handler, cache_data_convert,
+                      update_cache_callback, args, kwargs)
+
+
+async def arun(prepared: Prepared, llm_handler: Callable[..., Awaitable[Any]],
+               cache_data_convert: Callable[[Any], Any],
+               update_cache_callback: Callable[..., Any], args: tuple[Any, ...],
+               kwargs: dict[str, Any]) -> Any:
+    """:func:`aadapt` of a prepared call."""
     call = prepared.call
     if prepared.enabled and not call.skip and prepared.request is not None:
         _, candidates = await call.cache.asearch(prepared.request, call.top_k)
