@@ -452,3 +452,25 @@ def test_not_init_error_is_gptcache_name_for_an_unbuilt_cache() -> None:
     with pytest.raises(InvalidRequest, match="cache_obj"):
         api.get("q", cache_obj=object())
     assert not Cache().has_init
+
+
+def test_client_of_the_cache_server(tmp_path: Path) -> None:
+    from test_server_support import ServerThread
+
+    from gistcache import Cache as NativeCache
+    from gistcache import Config as NativeConfig
+    from gistcache.gptcache.client import Client
+    from gistcache.server import ServerSettings, create_app
+
+    native = NativeCache(NativeConfig(data_dir=str(tmp_path / "srv")),
+                         embedder=WordHashEmbedder(64), background=False)
+    try:
+        with ServerThread(create_app(native, ServerSettings(upstream="http://127.0.0.1:9",
+                                                            admin_key="adm"))) as server:
+            assert Client(uri=server.url).put("Hi", "Hi back") == 401
+            client = Client(uri=server.url, admin_key="adm")
+            assert client.put("Hi", "Hi back") == 200
+            assert client.get("Hi") == "Hi back"
+            assert client.get("something else entirely") is None
+    finally:
+        native.close()

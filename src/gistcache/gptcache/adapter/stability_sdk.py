@@ -10,4 +10,5 @@ StabilityInference = refused_model("StabilityInference", "stability-sdk")
 class generation:  # noqa: N801 - GPTCache re-exported stability_sdk's module under this name
     """stability-sdk's ``generation`` protocol names, not provided (see ``StabilityInference``)."""
 
+    refused = True
     ARTIFACT_IMAGE = 1
