@@ -474,3 +474,17 @@ def test_client_of_the_cache_server(tmp_path: Path) -> None:
             assert client.get("something else entirely") is None
     finally:
         native.close()
+
+
+def test_a_relative_data_dir_survives_a_change_of_directory(make: Any, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch
+                                                             ) -> None:
+    (tmp_path / "app").mkdir()
+    monkeypatch.chdir(tmp_path / "app")
+    c = make()
+    c.init(**_semantic(Path("relative")))
+    api.put("what is a relative path", "one from here", cache_obj=c)
+    monkeypatch.chdir(tmp_path)
+    c.flush()  # saves the index where the data is, not under the new working directory
+    c.init(data_manager=manager_factory("map"))  # closing the old cache works too
+    assert (tmp_path / "app" / "relative" / "words" / "index").exists()

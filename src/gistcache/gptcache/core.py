@@ -237,8 +237,11 @@ class Cache:
             index = InMemoryIndex(vector.dimension if vector is not None and vector.dimension
                                   else embedder.dimension)
         store = data_manager.cache_base
+        data_dir = data_manager.data_dir
+        if data_dir != ":memory:":
+            data_dir = os.path.abspath(os.path.expanduser(data_dir))  # the app may chdir later
         native_cfg = NativeConfig(
-            data_dir=data_manager.data_dir,
+            data_dir=data_dir,
             store_url=store.url if store is not None else None,
             top_k=vector.top_k if vector is not None and vector.top_k else NativeConfig.top_k,
             max_entries=data_manager.max_size,
