@@ -488,3 +488,16 @@ def test_a_relative_data_dir_survives_a_change_of_directory(make: Any, tmp_path:
     c.flush()  # saves the index where the data is, not under the new working directory
     c.init(data_manager=manager_factory("map"))  # closing the old cache works too
     assert (tmp_path / "app" / "relative" / "words" / "index").exists()
+
+
+def test_start_up_says_where_the_data_is_and_points_at_the_importer(
+        make: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    old = tmp_path / "old"
+    old.mkdir()
+    (old / "sqlite.db").write_bytes(b"")
+    (old / "faiss.index").write_bytes(b"")
+    with caplog.at_level(logging.INFO, logger="gistcache.gptcache"):
+        make().init(data_manager=manager_factory("sqlite,faiss", data_dir=str(old)))
+    assert f"cache data in {old}" in caplog.text
+    assert f"gistcache import --from-gptcache {old}" in caplog.text
+    assert "sqlite.db, faiss.index" in caplog.text
