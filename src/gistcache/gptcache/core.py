@@ -36,6 +36,7 @@ from ..metrics import Metrics
 from ..processors import POSTPROCESSORS, PostProcessor
 from ..requests import chat_request, completion_request
 from ._parts import (
+    GPTCACHE_THRESHOLD,
     FunctionEmbedder,
     RankEvaluator,
     decode_answer,
@@ -48,7 +49,7 @@ from .embedding.string import to_embeddings as string_embedding
 from .manager.factory import DEFAULT_DATA_DIR, CacheBase, DataManager
 from .processor import post, pre
 from .report import Report
-from .similarity_evaluation import ExactMatchEvaluation
+from .similarity_evaluation import ExactMatchEvaluation, OnnxModelEvaluation
 from .utils.cache_func import cache_all
 from .utils.error import ParamError
 
@@ -229,7 +230,7 @@ class Cache:
         embedder = None if exact else self._embedder(parts.embedding_func, vector, evaluation)
         evaluator, settings = (None, {}) if exact else plan_evaluation(
             evaluation, config.similarity_threshold, config.verify, embedder)
-        parts.rank = _rank_of(evaluator)
+        parts.rank = None if exact else _scorer(evaluator, evaluation, embedder)
         index = None
         if embedder is not None:
             from ..index import InMemoryIndex
@@ -352,7 +353,7 @@ class Cache:
         native.config = native.config.replace(**settings)
         native.evaluator = evaluator if evaluator is not None \
             else default_evaluator(native.config)
-        parts.rank = _rank_of(evaluator)
+        parts.rank = _scorer(evaluator, parts.evaluation, native.embedder)
 
     @property
     def objects(self) -> ObjectStore:
@@ -608,11 +609,19 @@ class Cache:
             tmp.cleanup()
 
 
-def _rank_of(evaluator: Evaluator | None) -> RankEvaluator | None:
+def _scorer(evaluator: Evaluator | None, evaluation: Any, embedder: Embedder | None
+            ) -> RankEvaluator | None:
+    """What gives a candidate GPTCache's score (for ``hit_callback`` and
+    ``temperature_softmax``): the evaluator's rule, else the evaluation's own scores (not a
+    model evaluation's: its score would run the model again)."""
     if isinstance(evaluator, RankEvaluator):
         return evaluator
     if isinstance(evaluator, Pipeline):
-        return next((e for e in evaluator.walk() if isinstance(e, RankEvaluator)), None)
+        found = next((e for e in evaluator.walk() if isinstance(e, RankEvaluator)), None)
+        if found is not None:
+            return found
+    if is_evaluation(evaluation) and not isinstance(evaluation, OnnxModelEvaluation):
+        return RankEvaluator(evaluation, GPTCACHE_THRESHOLD, embedder)
     return None
 
 
