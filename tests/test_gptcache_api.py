@@ -501,3 +501,18 @@ def test_start_up_says_where_the_data_is_and_points_at_the_importer(
     assert f"cache data in {old}" in caplog.text
     assert f"gistcache import --from-gptcache {old}" in caplog.text
     assert "sqlite.db, faiss.index" in caplog.text
+
+
+@pytest.mark.skipif(
+    not (Path(__file__).resolve().parents[1] / "src" / "gistcache" / "data"
+         / "pair-verifier.json").is_file(),
+    reason="the pair verifier's model files are not in this tree")
+def test_threshold_zero_with_verification_still_reads_the_questions(make: Any,
+                                                                    tmp_path: Path) -> None:
+    c = make()
+    api.init_similar_cache(data_dir=str(tmp_path / "v"), cache_obj=c, post_func=nop,
+                           config=Config(similarity_threshold=0))
+    api.put("what's github", "GitHub hosts git repositories.", cache_obj=c)
+    assert api.get("can you explain what GitHub is", cache_obj=c) == \
+        ["GitHub hosts git repositories."]
+    assert api.get("what's gitlab", cache_obj=c) is None  # the rule accepts, the verifier not
