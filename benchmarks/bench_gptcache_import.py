@@ -14,6 +14,14 @@ one in a hundred. Then ``gistcache import --from-gptcache DIR`` runs as users ru
 the default embedder (all-MiniLM-L6-v2, multilingual-e5-small for Korean), SQLite, batches of
 64. It prints the importer's own report (entries/s, share imported) and the wall time of the
 command.
+
+Result on this project's 2-core machine, shared with other jobs (load average 9-11)::
+
+    GPTCache wrote 100000 entries in 364 s
+    imported 100000 of 100000 GPTCache entries (100.0%) from .../gptcache_data in 2852.5 s
+    (35/s), with 2000 hits and 1000 session links
+      note: faiss.index ignored: every question is embedded again
+    command wall time 2863 s for 100000 GPTCache entries (35 per second, model loading included)
 """
 
 from __future__ import annotations
@@ -100,8 +108,9 @@ def main() -> int:
     if any(source.iterdir()):
         print(f"using the GPTCache directory already in {source}", file=sys.stderr)
     else:
+        # GPTCache runs `pip install` from inside some of its imports: never let it download
         subprocess.run([sys.executable, "-c", _WRITER, str(args.entries)], cwd=source,
-                       check=True, timeout=6 * 3600)
+                       check=True, timeout=6 * 3600, env={**os.environ, "PIP_NO_INDEX": "1"})
     target = root / "gistcache-data"
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
     start = time.perf_counter()

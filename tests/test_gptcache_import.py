@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import importlib.util
 import io
+import os
 import sqlite3
 import subprocess
 import sys
@@ -75,8 +76,9 @@ _WRITER = textwrap.dedent('''
 def gptcache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory written by GPTCache 0.1.44, in a process of its own."""
     work = tmp_path_factory.mktemp("gptcache-run")
+    # GPTCache runs `pip install` from inside some of its imports: never let it download
     subprocess.run([sys.executable, "-c", _WRITER], cwd=work, check=True, capture_output=True,
-                   timeout=300)
+                   timeout=300, env={**os.environ, "PIP_NO_INDEX": "1"})
     data = work / "gptcache_data"
     assert (data / "sqlite.db").is_file() and (data / "faiss.index").is_file()
     return data
