@@ -156,15 +156,21 @@ def _openai() -> Any:
 
 
 def _client(call: _Call) -> Any:
-    """A shared sync client per (key, base URL, organization); the key is kept only there."""
-    digest = hashlib.sha256((call.key or "").encode()).hexdigest()
-    ident = (digest, call.base or "", call.organization or "", call.retries)
+    """A shared sync client per (key, base URL, organization); the key is kept only there.
+
+    The key and base URL are resolved now (``api_key``/``api_base``, else the environment),
+    so that a changed ``OPENAI_BASE_URL`` or ``OPENAI_API_KEY`` gets a client of its own.
+    """
+    key = call.key or os.environ.get("OPENAI_API_KEY")
+    base = call.base or os.environ.get("OPENAI_BASE_URL") or None
+    digest = hashlib.sha256((key or "").encode()).hexdigest()
+    ident = (digest, base or "", call.organization or "", call.retries)
     with _CLIENTS_LOCK:
         client = _CLIENTS.get(ident)
         if client is not None:
             _CLIENTS.move_to_end(ident)
             return client
-    client = _openai().OpenAI(api_key=call.key, base_url=call.base,
+    client = _openai().OpenAI(api_key=key, base_url=base,
                               organization=call.organization, **_retries(call))
     with _CLIENTS_LOCK:
         _CLIENTS[ident] = client
