@@ -263,10 +263,18 @@ def _export(args: argparse.Namespace) -> int:
 
 def _register_import(sub: Subparsers) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
-        "import", help="read entries from JSON lines (re-embedded with this cache's embedder)")
+        "import", help="read entries from JSON lines or a GPTCache data directory "
+                       "(re-embedded with this cache's embedder)")
     _data_options(p)
-    p.add_argument("input", help="file written by 'gistcache export' ('-' for stdin)")
+    p.add_argument("input", nargs="?", help="file written by 'gistcache export' ('-' for stdin)")
     p.add_argument("--namespace", help="put every entry into this namespace instead")
+    p.add_argument("--from-gptcache", metavar="DIR", help="import a GPTCache store instead: its "
+                   "data directory (sqlite.db), the .db file, or its database URL")
+    p.add_argument("--table-prefix", metavar="NAME", help="GPTCache's table_name, when the "
+                   "database holds several (default: the one found, usually 'gptcache')")
+    p.add_argument("--batch-size", type=int, default=64, metavar="N",
+                   help="questions embedded at once (default 64)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_import)
 
 
@@ -313,7 +321,24 @@ def _lines(name: str) -> Iterator[tuple[int, str]]:
         raise GistcacheError(f"cannot read {name}: {exc}") from exc
 
 
+def _import_gptcache(args: argparse.Namespace) -> int:
+    from .migrate import import_gptcache, progress_bar
+
+    report = import_gptcache(args.from_gptcache, _config(args), namespace=args.namespace,
+                             table_prefix=args.table_prefix, batch_size=args.batch_size,
+                             progress=None if args.no_progress else progress_bar())
+    print(report.summary(), file=sys.stderr)
+    return 0
+
+
 def _import(args: argparse.Namespace) -> int:
+    if args.from_gptcache is not None:
+        if args.input is not None:
+            raise GistcacheError("give either an input file or --from-gptcache, not both")
+        return _import_gptcache(args)
+    if args.input is None:
+        raise GistcacheError("give the file written by 'gistcache export' ('-' for stdin), "
+                             "or --from-gptcache DIR")
     clock = _SettableClock()
     imported = expired = 0
     config = _config(args)

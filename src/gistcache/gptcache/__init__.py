@@ -5,11 +5,10 @@
     cache.init()
     cache.set_openai_key()
 
-Differences worth knowing: data goes into ``./gistcache-data`` (not files in the working
-directory); ``Config(similarity_threshold=t)`` keeps GPTCache's meaning, and left unset the
-threshold is gistcache's tuned one; the meaning guards stay on (a negated or reversed question is
-refused another's answer); a hit carries ``"gptcache": True`` like GPTCache's.
-Importing this package creates nothing: the default ``cache`` is built on first use.
+What differs and why (scoping, verification after GPTCache's rule, the threshold's meaning,
+files), and how to bring a GPTCache data directory over (``gistcache import --from-gptcache``):
+``docs/migrating-from-gptcache.md``. Importing this package creates nothing: the default
+``cache`` is built on first use.
 """
 
 from .config import Config

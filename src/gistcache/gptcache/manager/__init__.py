@@ -1,10 +1,11 @@
-"""GPTCache's data managers: ``CacheBase``, ``VectorBase``, ``get_data_manager``,
-``manager_factory``."""
+"""GPTCache's data managers: ``CacheBase``, ``VectorBase``, ``ObjectBase``,
+``get_data_manager``, ``manager_factory``."""
 
 from .factory import (
     DEFAULT_DATA_DIR,
     CacheBase,
     DataManager,
+    ObjectBase,
     VectorBase,
     get_data_manager,
     manager_factory,
@@ -14,6 +15,7 @@ __all__ = [
     "DEFAULT_DATA_DIR",
     "CacheBase",
     "DataManager",
+    "ObjectBase",
     "VectorBase",
     "get_data_manager",
     "manager_factory",

@@ -1,26 +1,36 @@
-"""GPTCache's data managers, as descriptions of gistcache's store and index.
+"""GPTCache's data managers, as descriptions of gistcache's store, index and object store.
 
 ``CacheBase`` names the entry store (SQLite by default, PostgreSQL or MySQL/MariaDB by URL),
-``VectorBase`` the vector index (faiss, hnswlib and usearch all mean gistcache's in-process
-index, which keeps vectors in the store and rebuilds from it). Nothing is opened here: the
-cache is built by ``cache.init(data_manager=...)``, where the parts are checked together.
+``VectorBase`` the vector index (faiss, hnswlib, usearch, docarray and chromadb all mean
+gistcache's in-process index, which keeps vectors in the store and rebuilds from it),
+``ObjectBase`` where images are kept. Nothing is opened here: the cache is built by
+``cache.init(data_manager=...)``, where the parts are checked together.
 
-Data goes into ``./gistcache-data`` unless a ``data_dir`` (or a ``sql_url``) says otherwise;
-GPTCache wrote ``sqlite.db`` and ``faiss.index`` into the working directory itself.
+Data goes into ``./gistcache-data`` unless a ``data_dir`` (or a ``sql_url``) says otherwise, as
+``gistcache.db`` and ``index/`` (GPTCache wrote ``sqlite.db`` and ``faiss.index``; bring those
+over with ``gistcache import --from-gptcache DIR``).
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
-from ..._errors import ConfigError
 from ...eviction import get_policy
+from ..utils.error import NotFoundError, ParamError
+from .eviction import EvictionBase
+from .object_data import ObjectBase
+
+if TYPE_CHECKING:
+    from ..core import Cache
 
 __all__ = [
     "DEFAULT_DATA_DIR",
     "CacheBase",
     "DataManager",
+    "ManagerFormatError",
+    "ObjectBase",
     "VectorBase",
     "get_data_manager",
     "manager_factory",
@@ -31,13 +41,21 @@ DEFAULT_DATA_DIR = "./gistcache-data"
 
 _SQL = ("sqlite", "postgresql", "mysql", "mariadb")
 _SQL_UNSUPPORTED = ("duckdb", "sqlserver", "oracle", "mongo", "redis", "dynamo")
-_IN_PROCESS = ("faiss", "hnswlib", "usearch", "docarray")
-_VECTOR_UNSUPPORTED = ("milvus", "zilliz", "pgvector", "chromadb", "qdrant", "weaviate",
-                       "redis", "lancedb", "mongo")
+#: GPTCache's local indexes (and chromadb's embedded mode): gistcache's in-process index
+_IN_PROCESS = ("faiss", "hnswlib", "usearch", "docarray", "chromadb")
+_VECTOR_UNSUPPORTED = ("zilliz", "pgvector", "qdrant", "weaviate", "redis", "lancedb", "mongo")
 # Settings of GPTCache's in-process indexes; gistcache's own index needs none of them.
-_VECTOR_IGNORED = frozenset({"index_path", "index_file_path", "max_elements", "metric", "space",
-                             "connectivity", "expansion_add", "expansion_search", "flush"})
+_VECTOR_IGNORED = frozenset({
+    "index_path", "index_file_path", "max_elements", "metric", "space", "connectivity",
+    "expansion_add", "expansion_search", "flush", "collection_name", "persist_directory",
+    "client_settings", "local_mode", "local_data",
+})
 _SQL_IGNORED = frozenset({"table_name", "table_len_config"})
+
+
+class ManagerFormatError(ParamError, RuntimeError):
+    """A manager name that is not ``map`` or ``<store>,<index>[,<objects>]`` (GPTCache raised
+    a RuntimeError for it)."""
 
 
 def _hide_password(url: str) -> str:
@@ -48,12 +66,12 @@ def _driver_url(name: str, url: str) -> str:
     """GPTCache's default drivers, replaced by the ones gistcache's extras install."""
     scheme, sep, rest = url.partition("://")
     if not sep:
-        raise ConfigError(f"sql_url {_hide_password(url)!r} is not a URL like "
-                          "'postgresql://user:password@host/db'")
+        raise ParamError(f"sql_url {_hide_password(url)!r} is not a URL like "
+                         "'postgresql://user:password@host/db'")
     base = scheme.split("+", 1)[0]
     family = {"postgres": "postgresql", "mariadb": "mysql"}.get(base, base)
     if family != {"mariadb": "mysql"}.get(name, name):
-        raise ConfigError(f"CacheBase({name!r}) got a {base!r} URL; use a {name} URL")
+        raise ParamError(f"CacheBase({name!r}) got a {base!r} URL; use a {name} URL")
     if family == "postgresql":
         scheme = "postgresql+psycopg"
     elif family == "mysql":
@@ -68,15 +86,17 @@ class CacheBase:
     def __init__(self, name: str = "sqlite", sql_url: str | None = None, **kwargs: Any) -> None:
         name = str(name).lower()
         if name not in _SQL:
-            hint = " (not supported by gistcache)" if name in _SQL_UNSUPPORTED else ""
-            raise ConfigError(f"unknown CacheBase {name!r}{hint}; supported: {', '.join(_SQL)}")
+            if name in _SQL_UNSUPPORTED:
+                raise ParamError(f"CacheBase {name!r} is not supported by gistcache; "
+                                 f"supported: {', '.join(_SQL)}")
+            raise NotFoundError("cache store", name)
         unknown = set(kwargs) - _SQL_IGNORED
         if unknown:
-            raise ConfigError(f"CacheBase({name!r}) got unknown argument(s): "
-                              f"{', '.join(sorted(unknown))}")
+            raise ParamError(f"CacheBase({name!r}) got unknown argument(s): "
+                             f"{', '.join(sorted(unknown))}")
         if sql_url is None and name != "sqlite":
-            raise ConfigError(f"CacheBase({name!r}) needs sql_url=..., e.g. "
-                              f"'{name}://user:password@127.0.0.1/db'")
+            raise ParamError(f"CacheBase({name!r}) needs sql_url=..., e.g. "
+                             f"'{name}://user:password@127.0.0.1/db'")
         self.name = name
         self.url = _driver_url(name, sql_url) if sql_url is not None else None
 
@@ -86,27 +106,37 @@ class CacheBase:
 
 
 class VectorBase:
-    """The vector index: ``faiss``, ``hnswlib`` and ``usearch`` all select gistcache's
-    in-process index (vectors are compared by cosine similarity on every backend)."""
+    """The vector index: ``faiss``, ``hnswlib``, ``usearch``, ``docarray`` and ``chromadb``
+    select gistcache's in-process index; so does ``milvus`` with ``local_mode=True``.
+
+    Vectors are compared by cosine similarity on every backend. A Milvus server is refused
+    until gistcache's Milvus backend is available (its message says so).
+    """
 
     def __init__(self, name: str = "faiss", dimension: int | None = None,
                  top_k: int | None = None, **kwargs: Any) -> None:
         name = str(name).lower()
-        if name not in _IN_PROCESS:
-            known = "not supported by gistcache.gptcache yet" if name in _VECTOR_UNSUPPORTED \
-                else "unknown"
-            raise ConfigError(f"VectorBase {name!r} is {known}; supported now: "
-                              f"{', '.join(_IN_PROCESS)} (all mapped to gistcache's "
-                              "in-process index)")
+        if name == "milvus" and not kwargs.get("local_mode"):
+            raise ParamError("VectorBase('milvus') of a Milvus server is not supported by "
+                             "gistcache.gptcache yet: use VectorBase('milvus', local_mode=True, "
+                             "...) or 'faiss' (both gistcache's in-process index, shared by "
+                             "every process using the same data directory)")
+        if name not in _IN_PROCESS and name != "milvus":
+            if name in _VECTOR_UNSUPPORTED:
+                raise ParamError(f"VectorBase {name!r} is not supported by gistcache.gptcache "
+                                 f"yet; supported: {', '.join(_IN_PROCESS)} (all mapped to "
+                                 "gistcache's in-process index)")
+            raise NotFoundError("vector store", name)
         for label, value in (("dimension", dimension), ("top_k", top_k)):
             if value is not None and (isinstance(value, bool) or not isinstance(value, int)
                                       or value < 1):
-                raise ConfigError(f"VectorBase {label} must be a positive integer, "
-                                  f"got {value!r}")
-        unknown = set(kwargs) - _VECTOR_IGNORED
+                raise ParamError(f"VectorBase {label} must be a positive integer, "
+                                 f"got {value!r}")
+        unknown = set(kwargs) - _VECTOR_IGNORED - {"host", "port", "user", "password",
+                                                   "secure", "index_params", "search_params"}
         if unknown:
-            raise ConfigError(f"VectorBase({name!r}) got unknown argument(s): "
-                              f"{', '.join(sorted(unknown))}")
+            raise ParamError(f"VectorBase({name!r}) got unknown argument(s): "
+                             f"{', '.join(sorted(unknown))}")
         self.name = name
         self.dimension = dimension
         self.top_k = top_k
@@ -116,7 +146,12 @@ class VectorBase:
 
 
 class DataManager:
-    """A store, an optional index and a budget; ``in_memory`` keeps nothing on disk."""
+    """A store, an optional index, where images go, and a budget; ``in_memory`` keeps
+    nothing on disk.
+
+    Once a cache is built on it, :meth:`save` and :meth:`import_data` store into that cache
+    (the embeddings GPTCache code passes are not needed: the cache embeds by itself).
+    """
 
     def __init__(
         self,
@@ -127,27 +162,71 @@ class DataManager:
         eviction: str = "LRU",
         data_dir: str = DEFAULT_DATA_DIR,
         in_memory: bool = False,
+        object_base: ObjectBase | None = None,
     ) -> None:
         if max_size is not None and (isinstance(max_size, bool) or not isinstance(max_size, int)
                                      or max_size < 1):
-            raise ConfigError(f"max_size must be a positive integer, got {max_size!r}")
+            raise ParamError(f"max_size must be a positive integer, got {max_size!r}")
         self.eviction = get_policy(str(eviction).lower()).name
         self.cache_base = cache_base
         self.vector_base = vector_base
+        self.object_base = object_base
         self.max_size = max_size
         self.data_dir = ":memory:" if in_memory else str(data_dir)
+        self._cache: Cache | None = None
 
     def __repr__(self) -> str:
         return (f"DataManager({self.cache_base!r}, {self.vector_base!r}, "
                 f"max_size={self.max_size}, eviction={self.eviction!r}, "
                 f"data_dir={self.data_dir!r})")
 
+    def bind(self, cache: Cache) -> None:
+        """Attach the cache built on this manager (done by ``Cache.init``)."""
+        self._cache = cache
+
+    def _bound(self) -> Cache:
+        if self._cache is None:
+            raise ParamError("this data manager is not used by a cache yet: pass it to "
+                             "cache.init(data_manager=...) first")
+        return self._cache
+
+    def save(self, question: Any, answer: Any, embedding_data: Any = None, **_: Any) -> None:
+        """Store one answer for a question."""
+        self._bound().import_data([question], [answer])
+
+    def import_data(self, questions: Sequence[Any], answers: Sequence[Any],
+                    embedding_datas: Sequence[Any] | None = None,
+                    session_ids: Sequence[str | None] | None = None) -> None:
+        """Store answers for questions."""
+        self._bound().import_data(questions, answers, session_ids=session_ids)
+
+    def flush(self) -> None:
+        """Write batched hit counts and save the index."""
+        if self._cache is not None:
+            self._cache.flush()
+
+    def close(self) -> None:
+        """Close the cache built on this manager."""
+        if self._cache is not None:
+            self._cache.close()
+
+
+def _object_base(value: ObjectBase | str | None) -> ObjectBase | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return ObjectBase(value)
+    if not isinstance(value, ObjectBase):
+        raise ParamError(f"object_base must be an ObjectBase or a name, got "
+                         f"{type(value).__name__}")
+    return value
+
 
 def get_data_manager(
     cache_base: CacheBase | str | None = None,
     vector_base: VectorBase | str | None = None,
-    object_base: Any = None,
-    eviction_base: Any = None,
+    object_base: ObjectBase | str | None = None,
+    eviction_base: EvictionBase | str | None = None,
     max_size: int = 1000,
     clean_size: int | None = None,
     eviction: str = "LRU",
@@ -161,45 +240,70 @@ def get_data_manager(
     ``clean_size``, ``data_path`` and ``get_data_container`` are accepted and ignored
     (gistcache evicts exactly the excess and never pickles anything).
     """
-    if object_base is not None and str(object_base).lower() != "local":
-        raise ConfigError(f"object_base {object_base!r} is not supported; images and audio "
-                          "are kept in the data directory")
-    if eviction_base is not None and str(eviction_base).lower() not in ("memory", "no_op"):
-        raise ConfigError(f"eviction_base {eviction_base!r} is not supported: gistcache "
-                          "evicts in its entry store")
+    if isinstance(eviction_base, str):
+        eviction_base = EvictionBase(eviction_base)
+    if eviction_base is not None:
+        if not isinstance(eviction_base, EvictionBase):
+            raise ParamError("eviction_base must be an EvictionBase or a name")
+        eviction = eviction_base.policy
+        max_size = eviction_base.maxsize
     if isinstance(cache_base, str):
         cache_base = CacheBase(cache_base)
     if isinstance(vector_base, str):
         vector_base = VectorBase(vector_base)
+    objects = _object_base(object_base)
     if cache_base is None and vector_base is None:
-        return DataManager(None, None, max_size=max_size, eviction=eviction, in_memory=True)
+        return DataManager(None, None, max_size=max_size, eviction=eviction, in_memory=True,
+                           object_base=objects)
     return DataManager(cache_base or CacheBase("sqlite"), vector_base, max_size=max_size,
-                       eviction=eviction, data_dir=data_dir)
+                       eviction=eviction, data_dir=data_dir, object_base=objects)
+
+
+_EVICTION_KEYS = frozenset({"max_size", "clean_size", "eviction", "policy", "maxsize"})
 
 
 def manager_factory(
     manager: str = "map",
     data_dir: str = DEFAULT_DATA_DIR,
     max_size: int = 1000,
-    get_data_container: Any = None,
     eviction_manager: str = "memory",
+    get_data_container: Any = None,
+    scalar_params: Mapping[str, Any] | None = None,
+    vector_params: Mapping[str, Any] | None = None,
+    object_params: Mapping[str, Any] | None = None,
+    eviction_params: Mapping[str, Any] | None = None,
+    *,
     eviction: str = "LRU",
-    scalar_params: dict[str, Any] | None = None,
-    vector_params: dict[str, Any] | None = None,
-    object_params: dict[str, Any] | None = None,
 ) -> DataManager:
     """A data manager from a name: ``"map"`` or ``"<store>,<index>[,local]"``, e.g.
-    ``manager_factory("sqlite,faiss", vector_params={"dimension": 384})``."""
-    if eviction_manager not in ("memory", "no_op_eviction"):
-        raise ConfigError(f"eviction_manager {eviction_manager!r} is not supported: gistcache "
-                          "evicts in its entry store")
-    if manager == "map":
-        return get_data_manager(max_size=max_size, eviction=eviction)
-    parts = [p.strip() for p in str(manager).split(",")]
-    if not 1 <= len(parts) <= 3 or not all(parts):
-        raise ConfigError(f"manager must be 'map' or '<store>,<index>[,<objects>]', "
-                          f"got {manager!r}")
-    cache_base = CacheBase(parts[0], **(scalar_params or {}))
-    vector_base = VectorBase(parts[1], **(vector_params or {})) if len(parts) > 1 else None
-    return get_data_manager(cache_base, vector_base, parts[2] if len(parts) > 2 else None,
-                            max_size=max_size, eviction=eviction, data_dir=data_dir)
+    ``manager_factory("sqlite,faiss", vector_params={"dimension": 384})``.
+
+    The budget is ``eviction_params={"max_size": N, "eviction": "LRU"}`` as in GPTCache 0.1.44,
+    or ``max_size=N`` (which GPTCache honoured only for "map"); ``eviction_params`` wins.
+    """
+    if str(eviction_manager).lower() not in ("memory", "no_op_eviction"):
+        raise ParamError(f"eviction_manager {eviction_manager!r} is not supported: gistcache "
+                         "evicts in its entry store (eviction_params={'max_size': N})")
+    params = dict(eviction_params or {})
+    unknown = set(params) - _EVICTION_KEYS
+    if unknown:
+        raise ParamError(f"eviction_params got unknown key(s): {', '.join(sorted(unknown))}; "
+                         "known: max_size, eviction")
+    size = params.get("max_size", params.get("maxsize", max_size))
+    policy = str(params.get("eviction", params.get("policy", eviction)))
+    name = str(manager).strip().lower()
+    if name == "map":
+        return get_data_manager(max_size=size, eviction=policy)
+    parts = [p.strip() for p in name.split(",")]
+    if len(parts) not in (2, 3) or not all(parts[:2]):
+        raise ManagerFormatError(f"manager must be 'map' or '<store>,<index>[,<objects>]' "
+                                 f"(e.g. 'sqlite,faiss'), got {manager!r}")
+    cache_base = CacheBase(parts[0], **dict(scalar_params or {}))
+    vector_base = VectorBase(parts[1], **dict(vector_params or {}))
+    objects = None
+    if len(parts) == 3 and parts[2]:
+        extra = dict(object_params or {})
+        extra.setdefault("path", f"{data_dir.rstrip('/')}/objects")
+        objects = ObjectBase(parts[2], **extra)
+    return get_data_manager(cache_base, vector_base, objects, max_size=size, eviction=policy,
+                            data_dir=data_dir)

@@ -1,7 +1,10 @@
-"""GPTCache's post-processors: choose one answer among the accepted cached ones.
+"""GPTCache's post-processors: choose among the answers of the accepted cached entries.
 
-Passed to ``cache.init(post_process_messages_func=...)`` they select gistcache's own
-post-processor of the same meaning; called directly they behave like GPTCache's.
+``temperature_softmax``, ``first`` and ``random_one`` passed to ``cache.init`` select
+gistcache's own post-processor of the same meaning. ``nop`` returns every accepted answer:
+``adapter.api.get`` then returns the list (best first), and the OpenAI adapter serves the
+first. Any other function is called with the list of answers, best first, and must return one
+of them (or what ``get`` should return). Called directly they behave like GPTCache's.
 """
 
 from __future__ import annotations
@@ -18,27 +21,27 @@ __all__ = ["first", "nop", "random_one", "temperature_softmax"]
 T = TypeVar("T")
 
 
-def first(messages: Sequence[T], **params: Any) -> T:
+def first(messages: Sequence[T], **_: Any) -> T:
     """The first (most similar) answer."""
     if not messages:
         raise InvalidRequest("there is no answer to choose from")
     return messages[0]
 
 
-def random_one(messages: Sequence[T], **params: Any) -> T:
+def random_one(messages: Sequence[T], **_: Any) -> T:
     """Any answer, uniformly."""
     if not messages:
         raise InvalidRequest("there is no answer to choose from")
     return random.choice(messages)
 
 
-def nop(messages: Sequence[T], **params: Any) -> Sequence[T]:
-    """Every answer, unchanged (the adapters then serve the first)."""
+def nop(messages: Sequence[T], **_: Any) -> Sequence[T]:
+    """Every answer, unchanged."""
     return messages
 
 
 def temperature_softmax(messages: Sequence[T], scores: Sequence[float],
-                        temperature: float = 0.0, **params: Any) -> T:
+                        temperature: float = 0.0, **_: Any) -> T:
     """Sample an answer by softmax of score / temperature; temperature 0 takes the best."""
     if not messages or len(messages) != len(scores):
         raise InvalidRequest("temperature_softmax needs one score per answer")

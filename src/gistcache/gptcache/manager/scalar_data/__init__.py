@@ -1,0 +1,1 @@
+"""GPTCache's scalar data types (``Answer``, ``DataType``, ``CacheData``...)."""

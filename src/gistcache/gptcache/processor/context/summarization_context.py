@@ -1,0 +1,5 @@
+"""GPTCache's ``SummarizationContextProcess`` (see :mod:`gistcache.gptcache.processor.context`)."""
+
+from . import SummarizationContextProcess
+
+__all__ = ["SummarizationContextProcess"]
