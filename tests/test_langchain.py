@@ -380,7 +380,7 @@ def test_paraphrase_hits_with_the_default_embedder(
     model, replies = _model("Paris", "Berlin", "unused")
     ask = SystemMessage("Answer in one word.")
     assert model.invoke([ask, HumanMessage("What is the capital of France?")]).content == "Paris"
-    paraphrase = [ask, HumanMessage("Which city is the capital of France?")]
+    paraphrase = [ask, HumanMessage("Could you tell me the capital of France?")]
     assert model.invoke(paraphrase).content == "Paris"
     other_country = [ask, HumanMessage("What is the capital of Germany?")]
     assert model.invoke(other_country).content == "Berlin"

@@ -160,7 +160,7 @@ def test_import_re_embeds_with_the_target_embedder(filled: Path, tmp_path: Path,
     assert "imported 2 entries, skipped 1 expired" in capsys.readouterr().err
     cache = Cache(Config(data_dir=str(target)), background=False)
     try:
-        para = cache.lookup(cache.request("water boiling point?",
+        para = cache.lookup(cache.request("tell me the boiling point of water",
                                           model="gpt-4o", namespace="science"))
         assert para.kind is HitKind.SEMANTIC and para.answer == "100 C at sea level"
         assert para.entry is not None and para.entry.created_at == 1_000.0 + 1.7e9

@@ -58,7 +58,7 @@ class Config:
     multilingual_threshold: float | None = None
     #: how many nearest entries the semantic tier evaluates
     top_k: int = 5
-    #: meaning guards to run after the threshold (None = all; empty = none)
+    #: word-list guards run before the pair verifier (None = all; empty = none)
     guards: list[str] | None = None
     #: run the learned verifier after the guards (only with the default embedder)
     verifier: bool = True

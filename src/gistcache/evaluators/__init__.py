@@ -35,10 +35,11 @@ __all__ = [
 
 
 def default_evaluator(config: Config, embedder_name: str | None = None) -> Pipeline:
-    """Cosine threshold, identifiers compared exactly, the pair verifier, per-entry feedback bars.
+    """Cosine threshold, identifiers compared exactly, the word-list guards, the pair verifier,
+    per-entry feedback bars.
 
     The pair verifier reads both questions with its own encoder, so it runs with any embedder.
-    ``config.guards`` adds the word-list guards as an extra first pass (off by default).
+    ``config.guards`` names the word-list guards run as a first pass (None: all; empty: none).
     ``embedder_name`` is accepted for callers of the previous signature and not needed.
     """
     from ..config import (
@@ -55,8 +56,12 @@ def default_evaluator(config: Config, embedder_name: str | None = None) -> Pipel
         multilingual = max(threshold, DEFAULT_MULTILINGUAL_THRESHOLD)
     parts: list[Evaluator] = [ThresholdEvaluator(threshold, {"multilingual": multilingual}),
                               IdentifierEvaluator()]
-    if config.guards:
-        parts.append(GuardEvaluator(config.guards))
+    # the word-list guards are a cheap first pass (every figure in benchmarks/results/quality.md
+    # was measured with them); the pair verifier does not read their output, so a change to a
+    # word list cannot shift the shipped model
+    guards = config.guards if config.guards is not None else list(GUARDS)
+    if guards:
+        parts.append(GuardEvaluator(guards))
     if config.verifier:
         parts.append(PairVerifierEvaluator(config.verifier_threshold))
     parts.append(FeedbackEvaluator(threshold, step=config.feedback_step,

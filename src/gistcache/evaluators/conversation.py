@@ -10,9 +10,10 @@ agree. Turn by turn, each side's turns are paired with the other side's:
 * every other turn that carries content must have a counterpart (a turn of the same role whose
   embedding is close) that the pair verifier finds the same: a changed detail (another product,
   amount, city, plan) is refused;
-* a turn with no counterpart is tolerated only when it is unrelated to everything on the other
-  side and to the question being asked (small talk, an unrelated earlier question) or when it is
-  chatter ("thanks!", "ok cool"); a related turn with no counterpart is refused.
+* a turn of the new request with no counterpart is tolerated only when it is unrelated to
+  everything on the stored side and to the question being asked (small talk, an unrelated
+  earlier question) or when it is chatter ("thanks!", "ok cool"); a stored turn with no
+  counterpart is never tolerated (the stored answer was given with it in view).
 
 Only the last ``max_turns`` turns and the first user turn are read, so the cost is bounded for
 conversations of any length; every turn's vector and token states are memoised, and a
@@ -66,9 +67,10 @@ def parse_context(context: str) -> list[Turn]:
 
 
 def _chatter(turn: Turn) -> bool:
-    """A short turn with no figures: an acknowledgement, a thanks, a pause."""
+    """A short turn with no figures and no question: an acknowledgement, a thanks, a pause."""
     text = turn.text.strip()
-    return len(text) <= 24 and len(text.split()) <= 4 and not any(c.isdigit() for c in text)
+    return (len(text) <= 24 and len(text.split()) <= 4 and "?" not in text and "？" not in text
+            and not any(c.isdigit() for c in text))
 
 
 _ITEM = re.compile(
@@ -145,6 +147,7 @@ class ConversationMatcher:
         vecs = np.stack(list(self.vectors(texts)))
         v_new, v_old, v_q = vecs[: len(new)], vecs[len(new) : len(new) + len(old)], vecs[-1]
         sim = v_new @ v_old.T if len(new) and len(old) else np.zeros((len(new), len(old)))
+        unmatched: set[str] = set()
         for side, turns, other, mat, vs in (("new", new, old, sim, v_new),
                                             ("stored", old, new, sim.T, v_old)):
             for i, turn in enumerate(turns):
@@ -155,7 +158,14 @@ class ConversationMatcher:
                         return False, f"an earlier {turn.role} turn differs in a detail"
                     continue
                 nearest = float(mat[i].max()) if mat.shape[1] else -1.0
+                if side == "stored":
+                    # the stored answer was given with this turn in view: never without it
+                    return False, f"the stored conversation has a {turn.role} turn this " \
+                                  "request lacks"
                 if nearest < self.unrelated and float(vs[i] @ v_q) < self.unrelated:
+                    unmatched.add(side)
+                    if len(unmatched) > 1:  # a turn replaced by another, not history added
+                        return False, "each conversation has a turn the other lacks"
                     continue  # unrelated history on one side only
                 return False, f"a related {turn.role} turn of the {side} conversation has no " \
                               "counterpart"
