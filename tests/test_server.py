@@ -157,7 +157,7 @@ async def test_paraphrase_is_a_semantic_hit_through_the_async_sdk(proxy: Proxy) 
         await client.chat.completions.create(model=MODEL,
                                              messages=_user("how do I brew green tea"))
         raw = await client.chat.completions.with_raw_response.create(
-            model=MODEL, messages=_user("how do I brew green tea quickly"))
+            model=MODEL, messages=_user("hey, how do I brew green tea"))
     assert raw.headers["x-gistcache"] == "hit-semantic"
     similarity = float(raw.headers["x-gistcache-similarity"])
     assert 0.5 <= similarity < 1.0
@@ -657,7 +657,7 @@ def test_flush_clear_and_stats(proxy: Proxy) -> None:
 def test_metrics_are_prometheus_text_with_live_figures(proxy: Proxy) -> None:
     proxy.chat("what is prometheus")
     proxy.chat("what is prometheus")
-    proxy.chat("what is prometheus monitoring")
+    proxy.chat("hey, what is prometheus")
     text = proxy.get("/metrics").text
     families = {f.name: f for f in text_string_to_metric_families(text)}
     lookups = {s.labels["result"]: s.value for s in families["gistcache_lookups"].samples}
