@@ -902,6 +902,9 @@ class Cache:
             self.sync()
             self._last["sync"] = now
         if (force or now - self._last["save"] >= cfg.save_interval) and self._index_dirty:
+            if self.index is not None:
+                with self._write_lock:
+                    self.index.maintain()  # re-check that every entry is still reachable
             self.save()
             self._last["save"] = now
 
