@@ -72,7 +72,7 @@ def test_a_span_per_call_with_its_stages_and_hit_kind(spans: Any, up: FakeOpenAI
         client = wrap(raw, cache)
         _ask(client, "how do I make a cup of green tea")
         _ask(client, "how do I make a cup of green tea")
-        semantic = _ask(client, "how do I make a cup of green tea quickly")
+        semantic = _ask(client, "hey, how do I make a cup of green tea")
     assert cache_info(semantic) is not None and cache_info(semantic).kind.value == "hit-semantic"
     miss, exact, hit = _requests(spans)
     assert [s.attributes["gistcache.hit_kind"] for s in (miss, exact, hit)] == [
