@@ -4,11 +4,33 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Embedder"]
+from .._errors import InvalidRequest
+
+__all__ = ["Embedder", "checked_batch", "unit_rows"]
+
+
+def checked_batch(texts: Sequence[str]) -> list[str]:
+    """The texts of one ``embed`` call as a list; anything but strs is refused with an error."""
+    if isinstance(texts, str):
+        raise InvalidRequest("embed() takes a sequence of strings, not one string")
+    batch = list(texts)
+    for i, text in enumerate(batch):
+        if not isinstance(text, str):
+            raise InvalidRequest(f"text {i} to embed is {type(text).__name__}, not str")
+    return batch
+
+
+def unit_rows(rows: Any) -> npt.NDArray[np.float32]:
+    """Rows scaled to norm 1 (a zero row stays zero), as float32."""
+    out = np.asarray(rows, dtype=np.float32)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    result: npt.NDArray[np.float32] = (out / np.maximum(norms, 1e-12)).astype(np.float32)
+    return result
 
 
 class Embedder(ABC):

@@ -8,32 +8,14 @@ import os
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from .._errors import ConfigError, EmbedderError, InvalidRequest, MissingExtra
-from ._base import Embedder
+from .._errors import ConfigError, EmbedderError, MissingExtra
+from ._base import Embedder, checked_batch, unit_rows
 
 __all__ = ["OpenAIEmbedder", "SentenceTransformerEmbedder"]
-
-
-def _check(texts: Sequence[str]) -> list[str]:
-    if isinstance(texts, str):
-        raise InvalidRequest("embed() takes a sequence of strings, not one string")
-    batch = list(texts)
-    for i, text in enumerate(batch):
-        if not isinstance(text, str):
-            raise InvalidRequest(f"text {i} to embed is {type(text).__name__}, not str")
-    return batch
-
-
-def _unit(rows: Any, dimension: int) -> npt.NDArray[np.float32]:
-    out = np.asarray(rows, dtype=np.float32).reshape(-1, dimension)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    result: npt.NDArray[np.float32] = (out / np.maximum(norms, 1e-12)).astype(np.float32)
-    return result
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -58,14 +40,14 @@ class SentenceTransformerEmbedder(Embedder):
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Embed a batch of texts into unit vectors."""
-        batch = _check(texts)
+        batch = checked_batch(texts)
         if not batch:
             return np.zeros((0, self.dimension), dtype=np.float32)
         try:
             rows = self._model.encode(batch, normalize_embeddings=True, convert_to_numpy=True)
         except (RuntimeError, ValueError) as exc:
             raise EmbedderError(f"sentence-transformers embedding failed: {exc}") from exc
-        return _unit(rows, self.dimension)
+        return unit_rows(np.asarray(rows).reshape(-1, self.dimension))
 
 
 class OpenAIEmbedder(Embedder):
@@ -90,7 +72,7 @@ class OpenAIEmbedder(Embedder):
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Embed a batch of texts into unit vectors with one request."""
-        batch = _check(texts)
+        batch = checked_batch(texts)
         if not batch:
             return np.zeros((0, getattr(self, "dimension", 0)), dtype=np.float32)
         body = json.dumps({"model": self.model, "input": batch}).encode()
@@ -109,4 +91,4 @@ class OpenAIEmbedder(Embedder):
         if len(rows) != len(batch):
             raise EmbedderError(f"embeddings endpoint returned {len(rows)} vectors for "
                                 f"{len(batch)} texts")
-        return _unit(rows, len(rows[0]))
+        return unit_rows(rows)

@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._errors import ConfigError, EmbedderError, InvalidRequest
-from ._base import Embedder
+from .._errors import ConfigError, EmbedderError
+from ._base import Embedder, checked_batch, unit_rows
 from .onnx import _verify_sha256
 
 __all__ = ["E5_SHA256", "E5Embedder"]
@@ -52,12 +52,7 @@ class E5Embedder(Embedder):
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Embed a batch of texts into unit vectors."""
-        if isinstance(texts, str):
-            raise InvalidRequest("embed() takes a sequence of strings, not one string")
-        batch = list(texts)
-        for i, text in enumerate(batch):
-            if not isinstance(text, str):
-                raise InvalidRequest(f"text {i} to embed is {type(text).__name__}, not str")
+        batch = checked_batch(texts)
         if not batch:
             return np.zeros((0, self.dimension), dtype=np.float32)
         try:
@@ -66,6 +61,4 @@ class E5Embedder(Embedder):
                     len(batch), self.dimension)
         except (RuntimeError, ValueError, UnicodeError) as exc:
             raise EmbedderError(f"multilingual embedding failed: {exc}") from exc
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        result: npt.NDArray[np.float32] = (out / np.maximum(norms, 1e-12)).astype(np.float32)
-        return result
+        return unit_rows(out)

@@ -9,7 +9,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._errors import InvalidRequest
-from ._base import Embedder
+from ._base import Embedder, checked_batch
 
 __all__ = ["HashEmbedder"]
 
@@ -32,12 +32,9 @@ class HashEmbedder(Embedder):
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Embed a batch of texts."""
-        if isinstance(texts, str):
-            raise InvalidRequest("embed() takes a sequence of strings, not one string")
+        texts = checked_batch(texts)
         out = np.empty((len(texts), self.dimension), dtype=np.float32)
         for i, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise InvalidRequest(f"text {i} to embed is {type(text).__name__}, not str")
             seed = int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest()[:8], "little")
             vec = np.random.default_rng(seed).standard_normal(self.dimension)
             out[i] = vec / np.linalg.norm(vec)

@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from .._errors import ConfigError, EmbedderError, InvalidRequest
-from ._base import Embedder
+from .._errors import ConfigError, EmbedderError
+from ._base import Embedder, checked_batch, unit_rows
 
 __all__ = ["MINILM_SHA256", "OnnxEmbedder"]
 
@@ -103,14 +103,9 @@ class OnnxEmbedder(Embedder):
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Embed a batch of texts into unit vectors."""
-        if isinstance(texts, str):
-            raise InvalidRequest("embed() takes a sequence of strings, not one string")
-        batch = list(texts)
+        batch = checked_batch(texts)
         if not batch:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        for i, text in enumerate(batch):
-            if not isinstance(text, str):
-                raise InvalidRequest(f"text {i} to embed is {type(text).__name__}, not str")
         try:
             encodings = self._tokenizer.encode_batch(batch)
             ids = np.array([e.ids for e in encodings], dtype=np.int64)
@@ -123,6 +118,4 @@ class OnnxEmbedder(Embedder):
             raise EmbedderError(f"embedding failed: {exc}") from exc
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-        norms = np.linalg.norm(pooled, axis=1, keepdims=True)
-        out: npt.NDArray[np.float32] = (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
-        return out
+        return unit_rows(pooled)

@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .._errors import InvalidRequest
-from ._base import Embedder
+from ._base import Embedder, checked_batch
 
 __all__ = ["WordHashEmbedder"]
 
@@ -39,12 +39,9 @@ class WordHashEmbedder(Embedder):
 
     def embed(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
         """Embed a batch of texts."""
-        if isinstance(texts, str):
-            raise InvalidRequest("embed() takes a sequence of strings, not one string")
+        texts = checked_batch(texts)
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
-            if not isinstance(text, str):
-                raise InvalidRequest(f"text {row} to embed is {type(text).__name__}, not str")
             words = _WORD.findall(text.lower())
             features = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
             for feature in features or ["<empty>"]:
