@@ -67,7 +67,6 @@ def main() -> None:
     labels = np.asarray([float(r["label"]) for r in rows], dtype=np.float32)
     is_dev = np.asarray([base._bucket(str(r["id"])) < 5 for r in rows])
     flat = torch.from_numpy(np.concatenate(idx))
-    offsets = torch.tensor(offs[:-1], dtype=torch.int64)
     bag = torch.nn.EmbeddingBag(BUCKETS, 1, mode="sum")
     torch.nn.init.zeros_(bag.weight)
     lin = torch.nn.Linear(x_dense.shape[1], 1)
@@ -99,7 +98,6 @@ def main() -> None:
             optim.step()
             total += float(loss.detach()) * len(sel)
         print(f"epoch {epoch + 1}: loss {total / len(train):.4f}", flush=True)
-    del offsets
     dev = np.flatnonzero(is_dev)
     with torch.no_grad():
         probs = torch.sigmoid(forward(dev)).numpy()
