@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -18,9 +19,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import httpx
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -32,7 +34,7 @@ from .._types import Entry, HitKind
 from ..config import Config
 from ._dashboard import DASHBOARD_HTML
 from ._gate import Gate
-from ._http import ApiError, admin_allowed, error_json
+from ._http import ApiError, admin_allowed, error_json, parse_json
 from ._llm import HEADER, Gateway
 from ._media import MediaState, register_media
 from ._observe import ServerStats, prometheus_text
@@ -105,8 +107,15 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
 # -- request bodies of the cache API (strict: a number is not a string) -----------------------
 
 
+#: the largest entry id (SQLite's and PostgreSQL's 64-bit integers); larger ids are a 400
+MAX_ID = 2**63 - 1
+#: a model id as the passthrough forwards it: no "/", "?", "#", "%", white space or "..", so
+#: that it stays one path segment of the upstream's /models/{id}
+_MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@+-]{0,255}")
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class PutBody(_Strict):
@@ -128,7 +137,7 @@ class GetBody(_Strict):
 class FeedbackBody(_Strict):
     """``POST /feedback``: report a hit as right or wrong."""
 
-    entry_id: int
+    entry_id: int = Field(ge=0, le=MAX_ID)
     correct: bool
 
 
@@ -150,6 +159,40 @@ _JSON_BODY: dict[str, Any] = {
     "requestBody": {"required": True,
                     "content": {"application/json": {"schema": {"type": "object"}}}},
 }
+
+
+class _BadBody(StarletteHTTPException):
+    """A JSON body of a cache API route that :func:`parse_json` refused."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__(error.status, error.message)
+        self.error = error
+
+
+class _JSONRequest(Request):
+    """A request whose JSON body is parsed by :func:`parse_json` (depth, integer length and
+    surrogates bounded; ``NaN`` refused), not by ``json.loads``."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            try:
+                self._json = parse_json(await self.body())
+            except ApiError as exc:
+                raise _BadBody(exc) from None
+        return self._json
+
+
+class _Route(APIRoute):
+    """The routes of the cache API read their bodies through :class:`_JSONRequest`."""
+
+    def get_route_handler(self) -> Callable[[Request], Any]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            response: Response = await handler(_JSONRequest(request.scope, request.receive))
+            return response
+
+        return route
 
 
 class ProxyApp(FastAPI):
@@ -216,6 +259,7 @@ def create_app(
         summary="A semantic cache in front of an OpenAI-compatible API.",
         lifespan=lifespan,
     )
+    app.router.route_class = _Route
     _errors(app)
     _llm_routes(app)
     _cache_routes(app)
@@ -256,6 +300,9 @@ def _errors(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        if isinstance(exc, _BadBody):
+            return Response(exc.error.body(), status_code=exc.status_code,
+                            media_type="application/json")
         if exc.status_code == 404:
             message = f"no such endpoint: {request.method} {request.url.path}"
         elif exc.status_code == 405:
@@ -273,6 +320,13 @@ def _errors(app: FastAPI) -> None:
                                    "server_error", code="cache_fault"),
                         status_code=503, media_type="application/json")
 
+    async def bug(request: Request, exc: Exception) -> Response:
+        # a bug: the server logs the traceback; the caller gets OpenAI's shape, not plain text
+        return Response(error_json("internal error in the gistcache server", "server_error",
+                                   code="internal_error"),
+                        status_code=500, media_type="application/json")
+
+    app.add_exception_handler(Exception, bug)
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(CacheFault, fault)
     app.add_exception_handler(InvalidRequest, invalid)
@@ -327,6 +381,11 @@ def _llm_routes(app: FastAPI) -> None:
 
     @app.get("/v1/models/{model}", tags=["OpenAI"], summary="One model (passed through)")
     async def model(request: Request, model: str) -> Response:
+        if _MODEL_ID.fullmatch(model) is None:
+            # "x?a=1", "..", "a\r\n" would change the upstream URL the caller's key goes to
+            raise ApiError(400, f"invalid model id {model!r}: letters, digits and ._:@+- "
+                                "only, starting with a letter or digit", param="model",
+                           code="invalid_model_id")
         return await passthrough(request, f"/v1/models/{model}")
 
 
@@ -378,7 +437,7 @@ def _cache_routes(app: FastAPI) -> None:
     async def entries(
         request: Request,
         namespace: str | None = None,
-        after_id: Annotated[int, Query(ge=0)] = 0,
+        after_id: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> Response:
         state = _state(request)
@@ -393,7 +452,8 @@ def _cache_routes(app: FastAPI) -> None:
 
     @app.delete("/entries/{entry_id}", dependencies=_ADMIN,
                 tags=["cache"], summary="Delete one entry (admin)")
-    async def delete_entry(request: Request, entry_id: int) -> Response:
+    async def delete_entry(request: Request,
+                           entry_id: Annotated[int, Path(ge=0, le=MAX_ID)]) -> Response:
         state = _state(request)
         done = await asyncio.to_thread(state.cache.delete, [entry_id])
         if not done:
