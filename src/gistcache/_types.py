@@ -13,12 +13,14 @@ from typing import Any
 from ._errors import InvalidRequest
 
 __all__ = [
+    "MAX_ID",
     "CacheRequest",
     "Candidate",
     "Entry",
     "HitKind",
     "Lookup",
     "Scope",
+    "check_text",
     "normalize_text",
     "stable_hash",
 ]
@@ -28,6 +30,23 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": 
                          "\u201c": '"', "\u201d": '"', "\u201f": '"', "\u2033": '"'})
 #: end punctuation that does not change a question: "...Australia?" is "...Australia"
 _TRAILING = " \t\n?!.\u2026\u3002\uff1f\uff01~"
+
+
+#: the largest entry id a store can hold (a signed 64-bit integer)
+MAX_ID = 2**63 - 1
+
+
+def check_text(name: str, value: Any) -> None:
+    """Raise :class:`InvalidRequest` naming ``name`` unless ``value`` is a string of Unicode
+    text (a lone UTF-16 surrogate such as ``"\\ud800"`` cannot be stored or hashed)."""
+    if not isinstance(value, str):
+        raise InvalidRequest(f"{name} must be a string, got {type(value).__name__}")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InvalidRequest(f"{name} holds a lone UTF-16 surrogate at position "
+                                 f"{exc.start}: it is not Unicode text") from None
 
 
 def normalize_text(text: str) -> str:
@@ -67,15 +86,28 @@ class Scope:
     params: Mapping[str, Any] = field(default_factory=dict)
     context: str = ""
 
+    def __post_init__(self) -> None:
+        for name in ("namespace", "model", "system", "context"):
+            check_text(name, getattr(self, name))
+        if not isinstance(self.params, Mapping):
+            raise InvalidRequest(f"params must be a mapping, got {type(self.params).__name__}")
+        if self.params:
+            self.key  # noqa: B018 - hashing the params now refuses text that cannot be hashed
+
     @property
     def key(self) -> str:
         """The partition key: a hash of every field."""
         cached: str | None = self.__dict__.get("_key")
         if cached is None:
-            cached = stable_hash(
-                self.namespace, self.model, self.system, _canonical_json(dict(self.params)),
-                self.context,
-            )
+            try:
+                params = _canonical_json(dict(self.params)).encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise InvalidRequest("params hold a lone UTF-16 surrogate: it is not Unicode "
+                                     "text") from exc
+            except (TypeError, ValueError, RecursionError) as exc:
+                raise InvalidRequest(f"params cannot be written as JSON: {exc}") from exc
+            cached = stable_hash(self.namespace, self.model, self.system,
+                                 params.decode("utf-8"), self.context)
             object.__setattr__(self, "_key", cached)
         return cached
 
@@ -128,10 +160,8 @@ class CacheRequest:
     max_tokens: int | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.key_text, str):
-            raise InvalidRequest(
-                f"the prompt must be a string, got {type(self.key_text).__name__}"
-            )
+        check_text("the prompt", self.key_text)
+        check_text("context", self.context)
         if not self.key_text.strip():
             raise InvalidRequest("the prompt is empty: there is nothing to look up or store")
         if not isinstance(self.temperature, (int, float)) or not 0 <= self.temperature <= 2:
