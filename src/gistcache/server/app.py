@@ -38,6 +38,7 @@ from ._http import ApiError, admin_allowed, error_json, parse_json
 from ._llm import HEADER, Gateway
 from ._media import MediaState, register_media
 from ._observe import ServerStats, prometheus_text
+from ._schema import REQUEST_BODIES, UPSTREAM, error_responses
 from ._upstream import Upstream, passthrough_headers
 from .settings import ServerSettings, load_spec
 
@@ -155,10 +156,6 @@ _CACHED_DOC = (
     "`x-gistcache: hit-exact | hit-semantic | miss | bypass` and, on hits, "
     "`x-gistcache-entry` and `x-gistcache-similarity`."
 )
-_JSON_BODY: dict[str, Any] = {
-    "requestBody": {"required": True,
-                    "content": {"application/json": {"schema": {"type": "object"}}}},
-}
 
 
 class _BadBody(StarletteHTTPException):
@@ -202,6 +199,21 @@ class ProxyApp(FastAPI):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._gate = Gate(super().__call__, lambda: getattr(self.state, "gistcache", None))
+
+    def openapi(self) -> dict[str, Any]:
+        """The schema without FastAPI's 422 responses: validation errors are 400s here."""
+        schema = self.openapi_schema
+        if schema is None:
+            schema = super().openapi()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    unprocessable = operation.get("responses", {}).get("422")
+                    if unprocessable is not None and "HTTPValidationError" in str(unprocessable):
+                        del operation["responses"]["422"]
+            shapes = schema.get("components", {}).get("schemas", {})
+            for name in ("HTTPValidationError", "ValidationError"):
+                shapes.pop(name, None)
+        return schema
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self._gate(scope, receive, send)
@@ -350,7 +362,8 @@ def _llm_routes(app: FastAPI) -> None:
 
         tag = "Anthropic" if endpoint.provider == "anthropic" else "OpenAI"
         app.post(endpoint.path, tags=[tag], summary=f"{endpoint.title} (cached)",
-                 description=_CACHED_DOC, openapi_extra=_JSON_BODY,
+                 description=_CACHED_DOC, openapi_extra=REQUEST_BODIES[endpoint.name],
+                 responses=error_responses(*UPSTREAM, anthropic=tag == "Anthropic"),
                  name=endpoint.name)(route)
 
     for endpoint in ENDPOINTS.values():
@@ -371,15 +384,19 @@ def _llm_routes(app: FastAPI) -> None:
                                  HEADER: HitKind.BYPASS.value})
 
     @app.post("/v1/messages/count_tokens", tags=["Anthropic"],
-              summary="Count a message's tokens (passed through)")
+              summary="Count a message's tokens (passed through)",
+              openapi_extra=REQUEST_BODIES["count_tokens"],
+              responses=error_responses(*UPSTREAM, anthropic=True))
     async def count_tokens(request: Request) -> Response:
         return await passthrough(request, "/v1/messages/count_tokens", "anthropic")
 
-    @app.get("/v1/models", tags=["OpenAI"], summary="Models (passed through)")
+    @app.get("/v1/models", tags=["OpenAI"], summary="Models (passed through)",
+             responses=error_responses(*UPSTREAM))
     async def models(request: Request) -> Response:
         return await passthrough(request, "/v1/models")
 
-    @app.get("/v1/models/{model}", tags=["OpenAI"], summary="One model (passed through)")
+    @app.get("/v1/models/{model}", tags=["OpenAI"], summary="One model (passed through)",
+             responses=error_responses(*UPSTREAM))
     async def model(request: Request, model: str) -> Response:
         if _MODEL_ID.fullmatch(model) is None:
             # "x?a=1", "..", "a\r\n" would change the upstream URL the caller's key goes to
@@ -390,7 +407,8 @@ def _llm_routes(app: FastAPI) -> None:
 
 
 def _cache_routes(app: FastAPI) -> None:
-    @app.post("/get", tags=["cache"], summary="GPTCache-compatible lookup")
+    @app.post("/get", tags=["cache"], summary="GPTCache-compatible lookup",
+              responses=error_responses(400, 413))
     async def get(request: Request, body: GetBody) -> Response:
         state = _state(request)
         controls = state.gateway.controls(request.headers)
@@ -404,7 +422,8 @@ def _cache_routes(app: FastAPI) -> None:
                      headers={HEADER: lookup.kind.value})
 
     @app.post("/put", dependencies=_ADMIN,
-              tags=["cache"], summary="GPTCache-compatible store (admin)")
+              tags=["cache"], summary="GPTCache-compatible store (admin)",
+              responses=error_responses(400, 401, 413, 503))
     async def put(request: Request, body: PutBody) -> Response:
         state = _state(request)
         controls = state.gateway.controls(request.headers)
@@ -413,7 +432,8 @@ def _cache_routes(app: FastAPI) -> None:
         return _json({"status": "ok", "entry_id": entry.id})
 
     @app.post("/flush", dependencies=_ADMIN,
-              tags=["cache"], summary="Persist hit counts and the index (admin)")
+              tags=["cache"], summary="Persist hit counts and the index (admin)",
+              responses=error_responses(401, 413, 503))
     async def flush(request: Request) -> Response:
         state = _state(request)
 
@@ -425,7 +445,8 @@ def _cache_routes(app: FastAPI) -> None:
         return _json({"status": "ok"})
 
     @app.post("/clear", dependencies=_ADMIN,
-              tags=["cache"], summary="Delete every entry, or one namespace's (admin)")
+              tags=["cache"], summary="Delete every entry, or one namespace's (admin)",
+              responses=error_responses(400, 401, 413, 503))
     async def clear(request: Request, body: ClearBody | None = None) -> Response:
         state = _state(request)
         namespace = body.namespace if body is not None else None
@@ -433,7 +454,8 @@ def _cache_routes(app: FastAPI) -> None:
         return _json({"deleted": deleted})
 
     @app.get("/entries", dependencies=_ADMIN,
-             tags=["cache"], summary="List entries in id order (admin)")
+             tags=["cache"], summary="List entries in id order (admin)",
+             responses=error_responses(400, 401, 503))
     async def entries(
         request: Request,
         namespace: str | None = None,
@@ -451,7 +473,8 @@ def _cache_routes(app: FastAPI) -> None:
                       "next_after_id": rows[-1].id if len(rows) == limit else None})
 
     @app.delete("/entries/{entry_id}", dependencies=_ADMIN,
-                tags=["cache"], summary="Delete one entry (admin)")
+                tags=["cache"], summary="Delete one entry (admin)",
+                responses=error_responses(400, 401, 404, 503))
     async def delete_entry(request: Request,
                            entry_id: Annotated[int, Path(ge=0, le=MAX_ID)]) -> Response:
         state = _state(request)
@@ -463,7 +486,8 @@ def _cache_routes(app: FastAPI) -> None:
         return _json({"id": entry_id, "deleted": True})
 
     @app.post("/feedback", dependencies=_ADMIN,
-              tags=["cache"], summary="Report a hit as right or wrong (admin)")
+              tags=["cache"], summary="Report a hit as right or wrong (admin)",
+              responses=error_responses(400, 401, 404, 413, 503))
     async def feedback(request: Request, body: FeedbackBody) -> Response:
         state = _state(request)
         entry = await asyncio.to_thread(state.cache.feedback, body.entry_id, body.correct)
@@ -473,7 +497,8 @@ def _cache_routes(app: FastAPI) -> None:
         return _json({"entry_id": entry.id, "hits": entry.hits, "wrong_hits": entry.wrong_hits})
 
     @app.get("/stats", dependencies=_ADMIN,
-             tags=["cache"], summary="Cache and server figures (admin)")
+             tags=["cache"], summary="Cache and server figures (admin)",
+             responses=error_responses(401))
     async def stats(request: Request) -> Response:
         state = _state(request)
         return _json({"cache": state.cache.stats(), "server": state.stats.snapshot(),
@@ -492,7 +517,8 @@ def _ops_routes(app: FastAPI) -> None:
     async def healthz() -> Response:
         return _json({"status": "ok"})
 
-    @app.get("/readyz", tags=["operations"], summary="Readiness: the store answers")
+    @app.get("/readyz", tags=["operations"], summary="Readiness: the store answers",
+             responses={503: {"description": "Starting, or the store does not answer."}})
     async def readyz(request: Request) -> Response:
         state: ServerState | None = getattr(request.app.state, "gistcache", None)
         if state is None:
@@ -511,7 +537,8 @@ def _ops_routes(app: FastAPI) -> None:
         return HTMLResponse(DASHBOARD_HTML, headers={"cache-control": "no-cache"})
 
     @app.get("/dashboard/data", dependencies=_ADMIN,
-             tags=["operations"], summary="The dashboard's figures (admin)")
+             tags=["operations"], summary="The dashboard's figures (admin)",
+             responses=error_responses(401))
     async def dashboard_data(request: Request) -> Response:
         state = _state(request)
         return _json(state.stats.dashboard(state.cache), headers={"cache-control": "no-store"})
