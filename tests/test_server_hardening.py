@@ -272,3 +272,20 @@ def test_an_unexpected_error_is_a_500_in_openai_shape_not_plain_text(
     monkeypatch.setattr(server.cache, "entries", broken)
     error = _openai_error(server.send("GET", "/entries"), 500)
     assert error["code"] == "internal_error" and "injected" not in error["message"]
+
+
+def test_json_limits_sit_exactly_at_their_bounds() -> None:
+    from gistcache.server._http import MAX_JSON_DEPTH, ApiError, parse_json
+
+    assert parse_json(b'{"n": ' + b"9" * 100 + b"}")["n"] == int("9" * 100)
+    assert parse_json(b'{"t": "' + b"7" * 500 + b'", "x": 1e99}') == {"t": "7" * 500,
+                                                                      "x": 1e99}
+    deep = b"[" * (MAX_JSON_DEPTH - 1) + b"{}" + b"]" * (MAX_JSON_DEPTH - 1)
+    assert parse_json(b'{"d": ' + deep[1:-1] + b"}") is not None  # 64 levels with the outer
+    assert parse_json(b'{"emoji": "\\ud83d\\ude00"}') == {"emoji": "\U0001f600"}
+    for bad in (b'{"n": ' + b"9" * 101 + b"}", b'{"x": 1e400}', b'{"x": -Infinity}',
+                b'{"d": ' + b"[" * MAX_JSON_DEPTH + b"]" * MAX_JSON_DEPTH + b"}",
+                b'{"\\udc00": 1}'):
+        with pytest.raises(ApiError) as err:
+            parse_json(bad)
+        assert err.value.status == 400 and err.value.code == "invalid_json"
