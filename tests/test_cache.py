@@ -207,6 +207,10 @@ def test_bad_input_is_refused_with_a_clear_error(make_cache: Any) -> None:
     (lambda c: c.put("q", "a", params={"stop": "\ud800"}), "params hold a lone UTF-16"),
     (lambda c: c.get("\ud800"), "the prompt holds a lone UTF-16 surrogate"),
     (lambda c: c.delete(["1"]), "entry id must be an integer"),
+    (lambda c: c.get("q", min_similarity=math.nan), "min_similarity is a cosine similarity"),
+    (lambda c: c.get("q", min_similarity=2), "min_similarity is a cosine similarity"),
+    (lambda c: c.get("q", max_age=math.nan), "max_age must be a number of seconds"),
+    (lambda c: c.get("q", max_age=-1), "max_age must be a number of seconds"),
 ])
 def test_wrong_input_is_invalid_request_naming_the_field(make_cache: Any, call: Any,
                                                          words: str) -> None:

@@ -49,6 +49,10 @@ def check_text(name: str, value: Any) -> None:
                                  f"{exc.start}: it is not Unicode text") from None
 
 
+def _real(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
+
+
 def normalize_text(text: str) -> str:
     """The form compared by the exact tier: NFKC, case-folded, straight quotes, runs of white
     space folded, and end punctuation (``?``, ``!``, ``.``, ``…``, ``？``, ``。``) dropped."""
@@ -168,6 +172,14 @@ class CacheRequest:
             raise InvalidRequest(
                 f"temperature must be a number in [0, 2], got {self.temperature!r}"
             )
+        if self.min_similarity is not None and (
+                not _real(self.min_similarity) or not -1.0 <= self.min_similarity <= 1.0):
+            raise InvalidRequest(f"min_similarity is a cosine similarity in [-1, 1], got "
+                                 f"{self.min_similarity!r}")
+        if self.max_age is not None and (not _real(self.max_age) or not self.max_age >= 0):
+            # NaN compares false with every age: the bar would silently refuse every entry
+            raise InvalidRequest(f"max_age must be a number of seconds >= 0, got "
+                                 f"{self.max_age!r}")
 
     @property
     def normalized(self) -> str:
