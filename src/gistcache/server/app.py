@@ -30,7 +30,7 @@ from .. import __version__
 from .._cache import Cache
 from .._endpoints import ENDPOINTS, Endpoint
 from .._errors import CacheFault, ConfigError, InvalidRequest
-from .._types import Entry, HitKind
+from .._types import MAX_ID, Entry, HitKind
 from ..config import Config
 from ._dashboard import DASHBOARD_HTML
 from ._gate import Gate
@@ -108,8 +108,6 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
 # -- request bodies of the cache API (strict: a number is not a string) -----------------------
 
 
-#: the largest entry id (SQLite's and PostgreSQL's 64-bit integers); larger ids are a 400
-MAX_ID = 2**63 - 1
 #: a model id as the passthrough forwards it: no "/", "?", "#", "%", white space or "..", so
 #: that it stays one path segment of the upstream's /models/{id}
 _MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@+-]{0,255}")
