@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import math
+import re
 import threading
 import time
 from pathlib import Path
@@ -15,6 +18,7 @@ from gistcache import (
     Answer,
     Cache,
     Config,
+    ConfigError,
     HitKind,
     IncompatibleParts,
     InvalidRequest,
@@ -182,6 +186,79 @@ def test_bad_input_is_refused_with_a_clear_error(make_cache: Any) -> None:
     with pytest.raises(InvalidRequest):
         cache.put("", "x")
     assert cache.get("kept") == "still here"
+
+
+@pytest.mark.parametrize(("call", "words"), [
+    (lambda c: c.put("q", None), "the answer must be a string, got NoneType"),
+    (lambda c: c.put("q", b"x"), "the answer must be a string, got bytes"),
+    (lambda c: c.put("q", 123), "the answer must be a string, got int"),
+    (lambda c: c.put("q", "a", namespace=5), "namespace must be a string, got int"),
+    (lambda c: c.put("q", "a", model=None), "model must be a string, got NoneType"),
+    (lambda c: c.put("q", "a", system=["s"]), "system must be a string, got list"),
+    (lambda c: c.put("q", "a", params="p"), "params must be a mapping"),
+    (lambda c: c.get("q", namespace=5), "namespace must be a string"),
+    (lambda c: c.put("q", "a", ttl=math.nan), "ttl must be a finite number"),
+    (lambda c: c.put("q", "a", ttl=math.inf), "ttl must be a finite number"),
+    (lambda c: c.put("q", "a", ttl=-1), "ttl must be a finite number"),
+    (lambda c: c.put("q", "a", ttl="60"), "ttl must be a finite number"),
+    (lambda c: c.put("\ud800", "a"), "the prompt holds a lone UTF-16 surrogate"),
+    (lambda c: c.put("q", "a\udfff"), "the answer holds a lone UTF-16 surrogate"),
+    (lambda c: c.put("q", "a", model="m\ud800"), "model holds a lone UTF-16 surrogate"),
+    (lambda c: c.put("q", "a", params={"stop": "\ud800"}), "params hold a lone UTF-16"),
+    (lambda c: c.get("\ud800"), "the prompt holds a lone UTF-16 surrogate"),
+    (lambda c: c.delete(["1"]), "entry id must be an integer"),
+    (lambda c: c.get("q", min_similarity=math.nan), "min_similarity is a cosine similarity"),
+    (lambda c: c.get("q", min_similarity=2), "min_similarity is a cosine similarity"),
+    (lambda c: c.get("q", max_age=math.nan), "max_age must be a number of seconds"),
+    (lambda c: c.get("q", max_age=-1), "max_age must be a number of seconds"),
+])
+def test_wrong_input_is_invalid_request_naming_the_field(make_cache: Any, call: Any,
+                                                         words: str) -> None:
+    cache = make_cache()
+    kept = cache.put("kept question", "still here", ttl=60)
+    with pytest.raises(InvalidRequest, match=re.escape(words)):
+        call(cache)
+    assert [(e.id, e.answer) for e in cache.entries()] == [(kept.id, "still here")]
+    assert cache.get("kept question") == "still here"
+
+
+def test_ids_past_64_bits_are_no_entry(make_cache: Any) -> None:
+    cache = make_cache()
+    kept = cache.put("kept question", "still here")
+    assert cache.delete([2**63, 10**30, -(2**70)]) == []
+    assert cache.feedback(2**63, False) is None
+    assert cache.entries(after_id=2**63) == []
+    assert [e.id for e in cache.entries()] == [kept.id]
+
+
+def test_a_zero_length_database_starts_empty_with_a_warning(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    data = tmp_path / "fresh"
+    data.mkdir()
+    (data / "gistcache.db").write_bytes(b"")
+    with caplog.at_level(logging.WARNING, logger="gistcache"), \
+            Cache(Config(data_dir=str(data), verifier=False), embedder=WordHashEmbedder(256),
+                  background=False) as cache:
+        assert cache.entries() == []
+        cache.put("q", "a")
+        assert cache.get("q") == "a"
+    assert any("is empty (0 bytes)" in r.getMessage() and str(data / "gistcache.db")
+               in r.getMessage() for r in caplog.records)
+
+
+def test_a_zero_length_database_beside_a_saved_index_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "lost"
+    cfg = Config(data_dir=str(data), verifier=False)
+    with Cache(cfg, embedder=WordHashEmbedder(256), background=False) as cache:
+        cache.put("what is a cache", "a store of answers")
+    assert any((data / "index").iterdir())
+    (data / "gistcache.db").write_bytes(b"")  # truncated: the rows are gone
+    for leftover in ("gistcache.db-wal", "gistcache.db-shm"):
+        (data / leftover).unlink(missing_ok=True)
+    with pytest.raises(ConfigError, match=r"is empty \(0 bytes\).*rows were lost") as err:
+        Cache(cfg, embedder=WordHashEmbedder(256), background=False)
+    assert "delete gistcache.db and index/" in str(err.value)
+    assert (data / "gistcache.db").stat().st_size == 0  # refused before SQLite touched it
 
 
 def test_parts_are_validated_at_construction(tmp_path: Path) -> None:

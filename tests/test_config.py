@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,29 @@ def test_import_has_no_side_effects(tmp_path: Path) -> None:
     out = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
                          text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(("settings", "words"), [
+    ({"max_entries": -1}, "max_entries must be an integer >= 1"),
+    ({"max_entries": 0}, "max_entries must be an integer >= 1"),
+    ({"max_bytes": 1.5}, "max_bytes must be an integer >= 1"),
+    ({"ttl": float("nan")}, "ttl must be a finite number"),
+    ({"ttl": float("inf")}, "ttl must be a finite number"),
+    ({"ttl": -3}, "ttl must be a finite number"),
+    ({"sync_interval": float("nan")}, "sync_interval must be a finite number"),
+    ({"memory_bytes": -1}, "memory_bytes"),
+    ({"context_threshold": 2}, "context_threshold is a cosine similarity"),
+    ({"verifier_threshold": 1.5}, "verifier_threshold is a probability"),
+    ({"top_k": 2.5}, "top_k must be an integer"),
+])
+def test_out_of_range_settings_are_refused_naming_them(settings: dict[str, object],
+                                                       words: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(words)):
+        Config(**settings)  # type: ignore[arg-type]
+
+
+def test_out_of_range_settings_from_the_environment_are_refused() -> None:
+    with pytest.raises(ConfigError, match="max_entries"):
+        Config.from_env({"GISTCACHE_MAX_ENTRIES": "-1"})
+    with pytest.raises(ConfigError, match="ttl"):
+        Config.from_env({"GISTCACHE_TTL": "nan"})

@@ -352,7 +352,7 @@ def test_bad_control_headers_are_400_naming_the_header(proxy: Proxy, header: str
 def test_namespace_from_key_isolates_callers_and_ignores_the_header(start: Any,
                                                                     up: FakeOpenAI) -> None:
     up.require_key = False
-    proxy = start(settings={"namespace_from_key": True})
+    proxy = start(settings={"namespace_from_key": True, "admin_key": "adm"})
     ask = {"model": MODEL, "messages": _user("what is my account balance")}
     first = proxy.post("/v1/chat/completions", ask, headers={"authorization": "Bearer sk-alice"})
     namespace = proxy.cache.entries()[0].namespace
@@ -557,7 +557,8 @@ def test_api_keys_are_never_logged_or_stored(start: Any, up: FakeOpenAI, tmp_pat
                                              caplog: pytest.LogCaptureFixture) -> None:
     up.require_key = False
     secret = "sk-live-0123456789abcdef"
-    proxy = start(settings={"namespace_from_key": True, "upstream_key": "sk-server-secret"})
+    proxy = start(settings={"namespace_from_key": True, "upstream_key": "sk-server-secret",
+                            "admin_key": "adm-secret"})
     caplog.set_level(logging.DEBUG)
     for text in ("what is a key", "what is a key", "something else"):
         proxy.post("/v1/chat/completions", _chat_body(text),

@@ -14,6 +14,7 @@ import asyncio
 import dataclasses
 import json
 import logging
+import math
 import random
 import threading
 import time
@@ -31,7 +32,17 @@ from ._coalesce import Coalescer
 from ._errors import ConfigError, IncompatibleParts, InvalidRequest
 from ._hot import HotTier
 from ._locks import try_lock
-from ._types import CacheRequest, Candidate, Entry, HitKind, Lookup, Scope, normalize_text
+from ._types import (
+    MAX_ID,
+    CacheRequest,
+    Candidate,
+    Entry,
+    HitKind,
+    Lookup,
+    Scope,
+    check_text,
+    normalize_text,
+)
 from .config import Config
 from .embedders import Embedder, make_embedder
 from .evaluators import Evaluator, PairVerifierEvaluator, Pipeline, default_evaluator
@@ -60,6 +71,12 @@ def _cut_off(entry: Entry) -> bool:
 def _within_limit(limit: int | None, entry: Entry) -> bool:
     stored = (entry.payload or {}).get("max_tokens")
     return limit is not None and isinstance(stored, int) and limit <= stored
+
+
+def _entry_id(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InvalidRequest(f"an entry id must be an integer, got {type(value).__name__}")
+    return value
 
 
 def _walk(evaluator: Evaluator) -> Iterable[Evaluator]:
@@ -197,8 +214,30 @@ class Cache:
         elif self._data_dir is None:
             url = "sqlite:///:memory:"
         else:
+            self._check_empty_database(self._data_dir / "gistcache.db")
             url = sqlite_url(self._data_dir / "gistcache.db")
         return SQLStore(url, sqlite_synchronous=cfg.sqlite_synchronous)
+
+    def _check_empty_database(self, db: Path) -> None:
+        """A zero-length database file: refused when a saved index shows that entries were
+        stored here (the rows are lost), else started empty with a warning."""
+        try:
+            if db.stat().st_size != 0:
+                return
+        except FileNotFoundError:
+            return  # a new data directory
+        wal = db.with_name(db.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            return  # SQLite recovers the rows from its write-ahead log
+        index = db.parent / "index"
+        if index.is_dir() and any(index.iterdir()):
+            raise ConfigError(
+                f"the database file {db} is empty (0 bytes), but {index} holds a vector index "
+                "saved from its entries: the rows were lost (a truncated copy, a full disk?). "
+                f"Restore {db.name} from a backup, or delete {db.name} and {index.name}/ to "
+                "start an empty cache")
+        log.warning("the database file %s is empty (0 bytes): starting an empty cache in it",
+                    db)
 
     def _default_embedder(self) -> Embedder:
         return make_embedder(self.config)
@@ -533,15 +572,19 @@ class Cache:
         request = self.routed(request)
         if isinstance(answer, str):
             answer = Answer(answer)
-        if not isinstance(answer.text, str):
-            raise InvalidRequest(f"the answer must be a string, got {type(answer.text).__name__}")
+        elif not isinstance(answer, Answer):
+            raise InvalidRequest(f"the answer must be a string, got {type(answer).__name__}")
+        check_text("the answer", answer.text)
         if self._closed:
             raise InvalidRequest("this cache is closed")
         start = time.perf_counter()
         now = self.clock()
         ttl = ttl if ttl is not None else self.config.ttl
-        if ttl is not None and ttl <= 0:
-            raise InvalidRequest(f"ttl must be > 0 seconds, got {ttl}")
+        if ttl is not None and (isinstance(ttl, bool) or not isinstance(ttl, (int, float))
+                                or not math.isfinite(ttl) or ttl <= 0):
+            # NaN would compare false forever: an entry that never expires
+            raise InvalidRequest(f"ttl must be a finite number of seconds > 0 (None: no "
+                                 f"expiry), got {ttl!r}")
         vector = None if self.exact_only or request.exact else self._embed(request.key_text)
         fields = dict(answer.payload) if answer.payload else None
         if fields is not None and request.max_tokens is not None:
@@ -766,6 +809,8 @@ class Cache:
         ``context`` is the conversation the prompt is asked in, as text: it must mean the same
         as a stored entry's for that entry to answer.
         """
+        if params is not None and not isinstance(params, Mapping):
+            raise InvalidRequest(f"params must be a mapping, got {type(params).__name__}")
         scope = Scope(namespace=namespace or self.config.namespace, model=model, system=system,
                       params=dict(params or {}), context="conversation" if context else "")
         return CacheRequest(prompt, scope, temperature, min_similarity, max_age, exact, context)
@@ -791,7 +836,8 @@ class Cache:
 
     def delete(self, ids: Iterable[int]) -> list[int]:
         """Delete entries by id; returns those that existed."""
-        return self._drop(ids)
+        wanted = [_entry_id(i) for i in ids]
+        return self._drop(i for i in wanted if 0 <= i <= MAX_ID)  # no row has another id
 
     def clear(self, namespace: str | None = None) -> int:
         """Delete every entry (of one namespace); returns how many."""
@@ -806,6 +852,8 @@ class Cache:
 
     def feedback(self, entry_id: int, correct: bool) -> Entry | None:
         """Report a hit of an entry as right or wrong; wrong hits raise that entry's bar."""
+        if not 0 <= _entry_id(entry_id) <= MAX_ID:
+            return None
         entry = self.store.feedback(entry_id, correct)
         if entry is not None:
             self.hot.drop(entry_id)
@@ -816,6 +864,8 @@ class Cache:
     def entries(self, *, namespace: str | None = None, after_id: int = 0, limit: int = 100
                 ) -> list[Entry]:
         """Stored entries in id order (without vectors), for listing."""
+        if _entry_id(after_id) >= MAX_ID:
+            return []
         out: list[Entry] = []
         for batch in self.store.scan(after_id=after_id, batch=max(limit, 1),
                                      with_embedding=False):

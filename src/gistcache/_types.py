@@ -13,12 +13,14 @@ from typing import Any
 from ._errors import InvalidRequest
 
 __all__ = [
+    "MAX_ID",
     "CacheRequest",
     "Candidate",
     "Entry",
     "HitKind",
     "Lookup",
     "Scope",
+    "check_text",
     "normalize_text",
     "stable_hash",
 ]
@@ -28,6 +30,27 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201b": "'", "\u2032": 
                          "\u201c": '"', "\u201d": '"', "\u201f": '"', "\u2033": '"'})
 #: end punctuation that does not change a question: "...Australia?" is "...Australia"
 _TRAILING = " \t\n?!.\u2026\u3002\uff1f\uff01~"
+
+
+#: the largest entry id a store can hold (a signed 64-bit integer)
+MAX_ID = 2**63 - 1
+
+
+def check_text(name: str, value: Any) -> None:
+    """Raise :class:`InvalidRequest` naming ``name`` unless ``value`` is a string of Unicode
+    text (a lone UTF-16 surrogate such as ``"\\ud800"`` cannot be stored or hashed)."""
+    if not isinstance(value, str):
+        raise InvalidRequest(f"{name} must be a string, got {type(value).__name__}")
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InvalidRequest(f"{name} holds a lone UTF-16 surrogate at position "
+                                 f"{exc.start}: it is not Unicode text") from None
+
+
+def _real(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value == value
 
 
 def normalize_text(text: str) -> str:
@@ -67,15 +90,28 @@ class Scope:
     params: Mapping[str, Any] = field(default_factory=dict)
     context: str = ""
 
+    def __post_init__(self) -> None:
+        for name in ("namespace", "model", "system", "context"):
+            check_text(name, getattr(self, name))
+        if not isinstance(self.params, Mapping):
+            raise InvalidRequest(f"params must be a mapping, got {type(self.params).__name__}")
+        if self.params:
+            self.key  # noqa: B018 - hashing the params now refuses text that cannot be hashed
+
     @property
     def key(self) -> str:
         """The partition key: a hash of every field."""
         cached: str | None = self.__dict__.get("_key")
         if cached is None:
-            cached = stable_hash(
-                self.namespace, self.model, self.system, _canonical_json(dict(self.params)),
-                self.context,
-            )
+            try:
+                params = _canonical_json(dict(self.params)).encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise InvalidRequest("params hold a lone UTF-16 surrogate: it is not Unicode "
+                                     "text") from exc
+            except (TypeError, ValueError, RecursionError) as exc:
+                raise InvalidRequest(f"params cannot be written as JSON: {exc}") from exc
+            cached = stable_hash(self.namespace, self.model, self.system,
+                                 params.decode("utf-8"), self.context)
             object.__setattr__(self, "_key", cached)
         return cached
 
@@ -128,16 +164,22 @@ class CacheRequest:
     max_tokens: int | None = None
 
     def __post_init__(self) -> None:
-        if not isinstance(self.key_text, str):
-            raise InvalidRequest(
-                f"the prompt must be a string, got {type(self.key_text).__name__}"
-            )
+        check_text("the prompt", self.key_text)
+        check_text("context", self.context)
         if not self.key_text.strip():
             raise InvalidRequest("the prompt is empty: there is nothing to look up or store")
         if not isinstance(self.temperature, (int, float)) or not 0 <= self.temperature <= 2:
             raise InvalidRequest(
                 f"temperature must be a number in [0, 2], got {self.temperature!r}"
             )
+        if self.min_similarity is not None and (
+                not _real(self.min_similarity) or not -1.0 <= self.min_similarity <= 1.0):
+            raise InvalidRequest(f"min_similarity is a cosine similarity in [-1, 1], got "
+                                 f"{self.min_similarity!r}")
+        if self.max_age is not None and (not _real(self.max_age) or not self.max_age >= 0):
+            # NaN compares false with every age: the bar would silently refuse every entry
+            raise InvalidRequest(f"max_age must be a number of seconds >= 0, got "
+                                 f"{self.max_age!r}")
 
     @property
     def normalized(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import typing
 from collections.abc import Mapping
@@ -100,13 +101,31 @@ class Config:
                 f"similarity_threshold is a cosine similarity in [-1, 1], got "
                 f"{self.similarity_threshold!r}"
             )
-        if self.top_k < 1:
-            raise ConfigError(f"top_k must be >= 1, got {self.top_k}")
+        if not _whole(self.top_k) or self.top_k < 1:
+            raise ConfigError(f"top_k must be an integer >= 1, got {self.top_k!r}")
         for name in ("sync_interval", "flush_interval", "save_interval"):
-            if getattr(self, name) <= 0:
-                raise ConfigError(f"{name} must be > 0 seconds")
-        if self.ttl is not None and self.ttl <= 0:
-            raise ConfigError(f"ttl must be > 0 seconds or None, got {self.ttl}")
+            if not _finite(getattr(self, name)) or getattr(self, name) <= 0:
+                raise ConfigError(f"{name} must be a finite number of seconds > 0, got "
+                                  f"{getattr(self, name)!r}")
+        if self.ttl is not None and (not _finite(self.ttl) or self.ttl <= 0):
+            # NaN compares false with everything: its entries would never expire
+            raise ConfigError(f"ttl must be a finite number of seconds > 0 or None, got "
+                              f"{self.ttl!r}")
+        for name in ("max_entries", "max_bytes"):
+            value = getattr(self, name)
+            if value is not None and (not _whole(value) or value < 1):
+                raise ConfigError(f"{name} must be an integer >= 1 or None (no limit), got "
+                                  f"{value!r}")
+        if not _whole(self.memory_bytes) or self.memory_bytes < 0:
+            raise ConfigError(f"memory_bytes must be an integer >= 0, got {self.memory_bytes!r}")
+        for name in ("multilingual_threshold", "context_threshold"):
+            value = getattr(self, name)
+            if value is not None and (not _finite(value) or not -1.0 <= value <= 1.0):
+                raise ConfigError(f"{name} is a cosine similarity in [-1, 1], got {value!r}")
+        if self.verifier_threshold is not None and (
+                not _finite(self.verifier_threshold) or not 0.0 <= self.verifier_threshold <= 1.0):
+            raise ConfigError(f"verifier_threshold is a probability in [0, 1], got "
+                              f"{self.verifier_threshold!r}")
 
     @property
     def in_memory(self) -> bool:
@@ -151,6 +170,15 @@ class Config:
         base = cls.from_yaml(path) if path is not None else cls()
         merged = cls.from_env(base=base)
         return merged.replace(**_coerce_all(overrides, "arguments")) if overrides else merged
+
+
+def _whole(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _finite(value: object) -> bool:
+    return (isinstance(value, (int, float)) and not isinstance(value, bool)
+            and math.isfinite(value))
 
 
 _HINTS: dict[str, Any] | None = None

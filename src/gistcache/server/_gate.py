@@ -61,7 +61,8 @@ class Gate:
         headers = {k.decode("latin-1").lower(): v.decode("latin-1")
                    for k, v in scope["headers"]}
         declared = headers.get("content-length")
-        if declared is not None and declared.isdigit() and int(declared) > limit:
+        if declared is not None and declared.isascii() and declared.isdigit() \
+                and int(declared) > limit:
             await self._too_large(limit, scope, receive, send)
             return
         chunks: list[bytes] = []

@@ -6,11 +6,13 @@ import hashlib
 import hmac
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 __all__ = [
+    "MAX_JSON_DEPTH",
     "ApiError",
     "Controls",
     "admin_allowed",
@@ -18,6 +20,7 @@ __all__ = [
     "caller_key",
     "error_json",
     "parse_controls",
+    "parse_json",
     "parse_json_object",
 ]
 
@@ -60,19 +63,109 @@ def error_json(message: str, type_: str = "invalid_request_error", param: str | 
     ).encode()
 
 
-def parse_json_object(raw: bytes) -> dict[str, Any]:
-    """The request body as a JSON object, or a 400 that says what is wrong with it."""
+#: deepest nesting of arrays and objects accepted in a request body (OpenAI's own bodies,
+#: JSON schemas of tools included, stay far below; Python's recursion limit is about 1,000)
+MAX_JSON_DEPTH = 64
+#: longest integer literal accepted (Python refuses to convert more than 4,300 digits)
+_MAX_INT_DIGITS = 100
+
+
+#: what may hold an integer too long or a float too large (also inside strings: then the
+#: numbers are checked, no harm done)
+_LONG_NUMBER = re.compile(rb"[0-9]{%d}|[eE]\+?[0-9]{3}" % (_MAX_INT_DIGITS + 1))
+
+
+def _bounded_int(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS:
+        raise ApiError(400, f"the request body holds an integer of {len(text)} digits; at most "
+                            f"{_MAX_INT_DIGITS} are accepted", code="invalid_json")
+    return int(text)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ApiError(400, f"the request body holds a number too large for a float: "
+                            f"{text[:40]}{'...' if len(text) > 40 else ''}", code="invalid_json")
+    return value
+
+
+def _no_constant(name: str) -> Any:
+    raise ApiError(400, f"the request body is not valid JSON: {name} is not a JSON value",
+                   code="invalid_json")
+
+
+def _surrogate(text: str) -> bool:
+    """True when ``text`` holds a lone UTF-16 surrogate (not encodable as UTF-8)."""
+    if text.isascii():
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _check_tree(data: Any, raw: bytes) -> None:
+    """Refuse nesting deeper than MAX_JSON_DEPTH and lone surrogates (``"\\ud800"``)."""
+    deep = raw.count(b"[") + raw.count(b"{") > MAX_JSON_DEPTH
+    escaped = b"\\ud" in raw or b"\\uD" in raw
+    if not deep and not escaped:  # the common case: nothing to walk
+        return
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            items: Any = value.items()
+        elif isinstance(value, list):
+            items = ((None, v) for v in value)
+        else:
+            if isinstance(value, str) and escaped and _surrogate(value):
+                raise ApiError(400, "the request body holds a lone UTF-16 surrogate (such as "
+                                    "\\ud800) in a string: it is not Unicode text",
+                               code="invalid_json")
+            continue
+        if depth > MAX_JSON_DEPTH:
+            raise ApiError(400, f"the request body nests arrays and objects more than "
+                                f"{MAX_JSON_DEPTH} levels deep", code="invalid_json")
+        for key, item in items:
+            if escaped and key is not None and _surrogate(key):
+                raise ApiError(400, "the request body holds a lone UTF-16 surrogate (such as "
+                                    "\\ud800) in a key: it is not Unicode text",
+                               code="invalid_json")
+            stack.append((item, depth + 1))
+
+
+def parse_json(raw: bytes) -> Any:
+    """The request body as JSON, or a 400 that says what is wrong with it: not UTF-8, not
+    JSON (``NaN`` and ``Infinity`` included), nested too deep, integers too long, lone
+    surrogates."""
     if not raw.strip():
         raise ApiError(400, "the request body is empty: send a JSON object",
                        code="invalid_json")
+    # numbers are checked one by one (a Python call each) only when the body holds a long
+    # run of digits or a 3-digit exponent somewhere: token-id arrays parse at C speed
+    checked: dict[str, Any] = {"parse_int": _bounded_int, "parse_float": _finite_float} \
+        if _LONG_NUMBER.search(raw) else {}
     try:
-        data = json.loads(raw.decode("utf-8"))  # not json.loads(bytes): that guesses UTF-16/32
+        # not json.loads(bytes): that guesses UTF-16/32
+        data = json.loads(raw.decode("utf-8"), parse_constant=_no_constant, **checked)
     except UnicodeDecodeError as exc:
         raise ApiError(400, f"the request body is not UTF-8 text: {exc}",
                        code="invalid_json") from exc
     except json.JSONDecodeError as exc:
         raise ApiError(400, f"the request body is not valid JSON: {exc.msg} at line "
                             f"{exc.lineno} column {exc.colno}", code="invalid_json") from exc
+    except RecursionError:
+        raise ApiError(400, f"the request body nests arrays and objects more than "
+                            f"{MAX_JSON_DEPTH} levels deep", code="invalid_json") from None
+    _check_tree(data, raw)
+    return data
+
+
+def parse_json_object(raw: bytes) -> dict[str, Any]:
+    """The request body as a JSON object, or a 400 that says what is wrong with it."""
+    data = parse_json(raw)
     if not isinstance(data, dict):
         raise ApiError(400, f"the request body must be a JSON object, got "
                             f"{type(data).__name__}", code="invalid_json")
@@ -122,12 +215,15 @@ def key_namespace(key: str) -> str:
     return "key:" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
 
+#: a plain decimal number: float() would also take "1_000", "inf", "nan" and " 5 "
+_DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def _number(header: str, text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise ApiError(400, f"header {header} must be a number, got {text!r}",
-                       param=header, code="invalid_header") from None
+    if _DECIMAL.fullmatch(text.strip()) is None:
+        raise ApiError(400, f"header {header} must be a decimal number, got {text!r}",
+                       param=header, code="invalid_header")
+    value = float(text)
     if not math.isfinite(value):
         raise ApiError(400, f"header {header} must be a finite number, got {text!r}",
                        param=header, code="invalid_header")

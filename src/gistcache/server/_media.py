@@ -35,6 +35,7 @@ from .._errors import InvalidRequest
 from .._types import CacheRequest, Entry
 from ..media import AudioCache, ImageCache, LocalObjectStore, check_key
 from ._http import ApiError, parse_json_object
+from ._schema import REQUEST_BODIES, UPSTREAM, error_responses
 
 if TYPE_CHECKING:
     from .app import ServerState
@@ -137,8 +138,7 @@ def register_media(app: FastAPI) -> None:
         return _state(request)
 
     @app.post(IMAGES.path, tags=["OpenAI"], summary="Image generation (cached)",
-              openapi_extra={"requestBody": {"required": True, "content": {
-                  "application/json": {"schema": {"type": "object"}}}}})
+              openapi_extra=REQUEST_BODIES["images"], responses=error_responses(*UPSTREAM))
     async def images(request: Request) -> Response:
         state = state_of(request)
         start = time.perf_counter()
@@ -169,7 +169,8 @@ def register_media(app: FastAPI) -> None:
         endpoint = dataclasses.replace(IMAGES, respond=respond, keep=keep)
         return await state.gateway.serve(endpoint, request.headers, raw, body, start=start)
 
-    @app.get("/v1/files/images/{key}", tags=["OpenAI"], summary="A cached image")
+    @app.get("/v1/files/images/{key}", tags=["OpenAI"], summary="A cached image",
+             responses=error_responses(404))
     async def image_file(request: Request, key: str) -> Response:
         state = state_of(request)
         try:
@@ -207,11 +208,13 @@ def register_media(app: FastAPI) -> None:
             "file": {"type": "string", "format": "binary"}, "model": {"type": "string"}}}}}}}
 
     @app.post("/v1/audio/transcriptions", tags=["OpenAI"],
-              summary="Audio transcription (cached by the exact audio)", openapi_extra=_multipart)
+              summary="Audio transcription (cached by the exact audio)", openapi_extra=_multipart,
+              responses=error_responses(*UPSTREAM))
     async def transcriptions(request: Request) -> Response:
         return await audio(request, TRANSCRIPTIONS)
 
     @app.post("/v1/audio/translations", tags=["OpenAI"],
-              summary="Audio translation (cached by the exact audio)", openapi_extra=_multipart)
+              summary="Audio translation (cached by the exact audio)", openapi_extra=_multipart,
+              responses=error_responses(*UPSTREAM))
     async def translations(request: Request) -> Response:
         return await audio(request, TRANSLATIONS)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import re
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -18,9 +19,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 import httpx
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -28,14 +30,15 @@ from .. import __version__
 from .._cache import Cache
 from .._endpoints import ENDPOINTS, Endpoint
 from .._errors import CacheFault, ConfigError, InvalidRequest
-from .._types import Entry, HitKind
+from .._types import MAX_ID, Entry, HitKind
 from ..config import Config
 from ._dashboard import DASHBOARD_HTML
 from ._gate import Gate
-from ._http import ApiError, admin_allowed, error_json
+from ._http import ApiError, admin_allowed, error_json, parse_json
 from ._llm import HEADER, Gateway
 from ._media import MediaState, register_media
 from ._observe import ServerStats, prometheus_text
+from ._schema import REQUEST_BODIES, UPSTREAM, error_responses
 from ._upstream import Upstream, passthrough_headers
 from .settings import ServerSettings, load_spec
 
@@ -105,8 +108,13 @@ def _entry_json(entry: Entry) -> dict[str, Any]:
 # -- request bodies of the cache API (strict: a number is not a string) -----------------------
 
 
+#: a model id as the passthrough forwards it: no "/", "?", "#", "%", white space or "..", so
+#: that it stays one path segment of the upstream's /models/{id}
+_MODEL_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:@+-]{0,255}")
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class PutBody(_Strict):
@@ -128,7 +136,7 @@ class GetBody(_Strict):
 class FeedbackBody(_Strict):
     """``POST /feedback``: report a hit as right or wrong."""
 
-    entry_id: int
+    entry_id: int = Field(ge=0, le=MAX_ID)
     correct: bool
 
 
@@ -146,10 +154,40 @@ _CACHED_DOC = (
     "`x-gistcache: hit-exact | hit-semantic | miss | bypass` and, on hits, "
     "`x-gistcache-entry` and `x-gistcache-similarity`."
 )
-_JSON_BODY: dict[str, Any] = {
-    "requestBody": {"required": True,
-                    "content": {"application/json": {"schema": {"type": "object"}}}},
-}
+
+
+class _BadBody(StarletteHTTPException):
+    """A JSON body of a cache API route that :func:`parse_json` refused."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__(error.status, error.message)
+        self.error = error
+
+
+class _JSONRequest(Request):
+    """A request whose JSON body is parsed by :func:`parse_json` (depth, integer length and
+    surrogates bounded; ``NaN`` refused), not by ``json.loads``."""
+
+    async def json(self) -> Any:
+        if not hasattr(self, "_json"):
+            try:
+                self._json = parse_json(await self.body())
+            except ApiError as exc:
+                raise _BadBody(exc) from None
+        return self._json
+
+
+class _Route(APIRoute):
+    """The routes of the cache API read their bodies through :class:`_JSONRequest`."""
+
+    def get_route_handler(self) -> Callable[[Request], Any]:
+        handler = super().get_route_handler()
+
+        async def route(request: Request) -> Response:
+            response: Response = await handler(_JSONRequest(request.scope, request.receive))
+            return response
+
+        return route
 
 
 class ProxyApp(FastAPI):
@@ -159,6 +197,21 @@ class ProxyApp(FastAPI):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._gate = Gate(super().__call__, lambda: getattr(self.state, "gistcache", None))
+
+    def openapi(self) -> dict[str, Any]:
+        """The schema without FastAPI's 422 responses: validation errors are 400s here."""
+        schema = self.openapi_schema
+        if schema is None:
+            schema = super().openapi()
+            for operations in schema.get("paths", {}).values():
+                for operation in operations.values():
+                    unprocessable = operation.get("responses", {}).get("422")
+                    if unprocessable is not None and "HTTPValidationError" in str(unprocessable):
+                        del operation["responses"]["422"]
+            shapes = schema.get("components", {}).get("schemas", {})
+            for name in ("HTTPValidationError", "ValidationError"):
+                shapes.pop(name, None)
+        return schema
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         await self._gate(scope, receive, send)
@@ -216,6 +269,7 @@ def create_app(
         summary="A semantic cache in front of an OpenAI-compatible API.",
         lifespan=lifespan,
     )
+    app.router.route_class = _Route
     _errors(app)
     _llm_routes(app)
     _cache_routes(app)
@@ -256,6 +310,9 @@ def _errors(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        if isinstance(exc, _BadBody):
+            return Response(exc.error.body(), status_code=exc.status_code,
+                            media_type="application/json")
         if exc.status_code == 404:
             message = f"no such endpoint: {request.method} {request.url.path}"
         elif exc.status_code == 405:
@@ -273,6 +330,13 @@ def _errors(app: FastAPI) -> None:
                                    "server_error", code="cache_fault"),
                         status_code=503, media_type="application/json")
 
+    async def bug(request: Request, exc: Exception) -> Response:
+        # a bug: the server logs the traceback; the caller gets OpenAI's shape, not plain text
+        return Response(error_json("internal error in the gistcache server", "server_error",
+                                   code="internal_error"),
+                        status_code=500, media_type="application/json")
+
+    app.add_exception_handler(Exception, bug)
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(CacheFault, fault)
     app.add_exception_handler(InvalidRequest, invalid)
@@ -296,7 +360,8 @@ def _llm_routes(app: FastAPI) -> None:
 
         tag = "Anthropic" if endpoint.provider == "anthropic" else "OpenAI"
         app.post(endpoint.path, tags=[tag], summary=f"{endpoint.title} (cached)",
-                 description=_CACHED_DOC, openapi_extra=_JSON_BODY,
+                 description=_CACHED_DOC, openapi_extra=REQUEST_BODIES[endpoint.name],
+                 responses=error_responses(*UPSTREAM, anthropic=tag == "Anthropic"),
                  name=endpoint.name)(route)
 
     for endpoint in ENDPOINTS.values():
@@ -317,21 +382,31 @@ def _llm_routes(app: FastAPI) -> None:
                                  HEADER: HitKind.BYPASS.value})
 
     @app.post("/v1/messages/count_tokens", tags=["Anthropic"],
-              summary="Count a message's tokens (passed through)")
+              summary="Count a message's tokens (passed through)",
+              openapi_extra=REQUEST_BODIES["count_tokens"],
+              responses=error_responses(*UPSTREAM, anthropic=True))
     async def count_tokens(request: Request) -> Response:
         return await passthrough(request, "/v1/messages/count_tokens", "anthropic")
 
-    @app.get("/v1/models", tags=["OpenAI"], summary="Models (passed through)")
+    @app.get("/v1/models", tags=["OpenAI"], summary="Models (passed through)",
+             responses=error_responses(*UPSTREAM))
     async def models(request: Request) -> Response:
         return await passthrough(request, "/v1/models")
 
-    @app.get("/v1/models/{model}", tags=["OpenAI"], summary="One model (passed through)")
+    @app.get("/v1/models/{model}", tags=["OpenAI"], summary="One model (passed through)",
+             responses=error_responses(*UPSTREAM))
     async def model(request: Request, model: str) -> Response:
+        if _MODEL_ID.fullmatch(model) is None:
+            # "x?a=1", "..", "a\r\n" would change the upstream URL the caller's key goes to
+            raise ApiError(400, f"invalid model id {model!r}: letters, digits and ._:@+- "
+                                "only, starting with a letter or digit", param="model",
+                           code="invalid_model_id")
         return await passthrough(request, f"/v1/models/{model}")
 
 
 def _cache_routes(app: FastAPI) -> None:
-    @app.post("/get", tags=["cache"], summary="GPTCache-compatible lookup")
+    @app.post("/get", tags=["cache"], summary="GPTCache-compatible lookup",
+              responses=error_responses(400, 413))
     async def get(request: Request, body: GetBody) -> Response:
         state = _state(request)
         controls = state.gateway.controls(request.headers)
@@ -345,7 +420,8 @@ def _cache_routes(app: FastAPI) -> None:
                      headers={HEADER: lookup.kind.value})
 
     @app.post("/put", dependencies=_ADMIN,
-              tags=["cache"], summary="GPTCache-compatible store (admin)")
+              tags=["cache"], summary="GPTCache-compatible store (admin)",
+              responses=error_responses(400, 401, 413, 503))
     async def put(request: Request, body: PutBody) -> Response:
         state = _state(request)
         controls = state.gateway.controls(request.headers)
@@ -354,7 +430,8 @@ def _cache_routes(app: FastAPI) -> None:
         return _json({"status": "ok", "entry_id": entry.id})
 
     @app.post("/flush", dependencies=_ADMIN,
-              tags=["cache"], summary="Persist hit counts and the index (admin)")
+              tags=["cache"], summary="Persist hit counts and the index (admin)",
+              responses=error_responses(401, 413, 503))
     async def flush(request: Request) -> Response:
         state = _state(request)
 
@@ -366,7 +443,8 @@ def _cache_routes(app: FastAPI) -> None:
         return _json({"status": "ok"})
 
     @app.post("/clear", dependencies=_ADMIN,
-              tags=["cache"], summary="Delete every entry, or one namespace's (admin)")
+              tags=["cache"], summary="Delete every entry, or one namespace's (admin)",
+              responses=error_responses(400, 401, 413, 503))
     async def clear(request: Request, body: ClearBody | None = None) -> Response:
         state = _state(request)
         namespace = body.namespace if body is not None else None
@@ -374,11 +452,12 @@ def _cache_routes(app: FastAPI) -> None:
         return _json({"deleted": deleted})
 
     @app.get("/entries", dependencies=_ADMIN,
-             tags=["cache"], summary="List entries in id order (admin)")
+             tags=["cache"], summary="List entries in id order (admin)",
+             responses=error_responses(400, 401, 503))
     async def entries(
         request: Request,
         namespace: str | None = None,
-        after_id: Annotated[int, Query(ge=0)] = 0,
+        after_id: Annotated[int, Query(ge=0, le=MAX_ID)] = 0,
         limit: Annotated[int, Query(ge=1, le=1000)] = 100,
     ) -> Response:
         state = _state(request)
@@ -392,8 +471,10 @@ def _cache_routes(app: FastAPI) -> None:
                       "next_after_id": rows[-1].id if len(rows) == limit else None})
 
     @app.delete("/entries/{entry_id}", dependencies=_ADMIN,
-                tags=["cache"], summary="Delete one entry (admin)")
-    async def delete_entry(request: Request, entry_id: int) -> Response:
+                tags=["cache"], summary="Delete one entry (admin)",
+                responses=error_responses(400, 401, 404, 503))
+    async def delete_entry(request: Request,
+                           entry_id: Annotated[int, Path(ge=0, le=MAX_ID)]) -> Response:
         state = _state(request)
         done = await asyncio.to_thread(state.cache.delete, [entry_id])
         if not done:
@@ -403,7 +484,8 @@ def _cache_routes(app: FastAPI) -> None:
         return _json({"id": entry_id, "deleted": True})
 
     @app.post("/feedback", dependencies=_ADMIN,
-              tags=["cache"], summary="Report a hit as right or wrong (admin)")
+              tags=["cache"], summary="Report a hit as right or wrong (admin)",
+              responses=error_responses(400, 401, 404, 413, 503))
     async def feedback(request: Request, body: FeedbackBody) -> Response:
         state = _state(request)
         entry = await asyncio.to_thread(state.cache.feedback, body.entry_id, body.correct)
@@ -413,7 +495,8 @@ def _cache_routes(app: FastAPI) -> None:
         return _json({"entry_id": entry.id, "hits": entry.hits, "wrong_hits": entry.wrong_hits})
 
     @app.get("/stats", dependencies=_ADMIN,
-             tags=["cache"], summary="Cache and server figures (admin)")
+             tags=["cache"], summary="Cache and server figures (admin)",
+             responses=error_responses(401))
     async def stats(request: Request) -> Response:
         state = _state(request)
         return _json({"cache": state.cache.stats(), "server": state.stats.snapshot(),
@@ -432,7 +515,8 @@ def _ops_routes(app: FastAPI) -> None:
     async def healthz() -> Response:
         return _json({"status": "ok"})
 
-    @app.get("/readyz", tags=["operations"], summary="Readiness: the store answers")
+    @app.get("/readyz", tags=["operations"], summary="Readiness: the store answers",
+             responses={503: {"description": "Starting, or the store does not answer."}})
     async def readyz(request: Request) -> Response:
         state: ServerState | None = getattr(request.app.state, "gistcache", None)
         if state is None:
@@ -451,7 +535,8 @@ def _ops_routes(app: FastAPI) -> None:
         return HTMLResponse(DASHBOARD_HTML, headers={"cache-control": "no-cache"})
 
     @app.get("/dashboard/data", dependencies=_ADMIN,
-             tags=["operations"], summary="The dashboard's figures (admin)")
+             tags=["operations"], summary="The dashboard's figures (admin)",
+             responses=error_responses(401))
     async def dashboard_data(request: Request) -> Response:
         state = _state(request)
         return _json(state.stats.dashboard(state.cache), headers={"cache-control": "no-store"})

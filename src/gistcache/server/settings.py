@@ -65,7 +65,7 @@ class ServerSettings:
     #: largest audio upload accepted (OpenAI's own limit is 25 MB)
     max_audio_bytes: int = 26 * _MIB
     #: namespace = a hash of the caller's API key: tenants are isolated without trusting a
-    #: header (``x-gistcache-namespace`` is then ignored)
+    #: header (``x-gistcache-namespace`` is then ignored); needs ``admin_key``
     namespace_from_key: bool = False
     #: seconds a lookup (embedding, search, database) may take before the request is
     #: served as a bypass
@@ -97,6 +97,13 @@ class ServerSettings:
             self.upstream_key = None
         if self.anthropic_upstream_key is not None and not self.anthropic_upstream_key:
             self.anthropic_upstream_key = None
+        if self.namespace_from_key and self.admin_key is None:
+            # the admin routes list and delete every tenant's entries: open, they undo the
+            # isolation that namespace_from_key promises
+            raise ConfigError(
+                "namespace_from_key isolates tenants by their API key, but without an admin "
+                "key any caller can list every tenant's prompts and answers (GET /entries) and "
+                "delete them (POST /clear): set admin_key (GISTCACHE_ADMIN_KEY or --admin-key)")
         self.log_level = self.log_level.lower()
         if self.log_level not in _LOG_LEVELS:
             raise ConfigError(f"log_level must be one of {', '.join(_LOG_LEVELS)}, "
