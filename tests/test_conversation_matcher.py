@@ -74,6 +74,42 @@ def test_only_one_side_ending_with_an_assistant_turn_is_refused(matcher: Convers
                             "yes please")[0]
 
 
+def test_a_stored_follow_up_never_stands_for_a_request_without_its_turn(
+        matcher: ConversationMatcher) -> None:
+    same, reason = matcher.same(_ctx(("user", "I want to change my premium plan billing")), BASE,
+                                "yes please")
+    assert not same and "assistant turn this request lacks" in reason
+
+
+def test_a_terse_reply_after_a_turn_the_stored_entry_lacks_is_refused(
+        matcher: ConversationMatcher) -> None:
+    # stored: "yes please" asked with no earlier turns; new: the same words answer an offer
+    same, reason = matcher.same(BASE, "", "yes please")
+    assert not same and "short reply" in reason
+
+
+def test_a_full_question_after_unrelated_history_is_served(matcher: ConversationMatcher) -> None:
+    history = _ctx(("user", "good morning, what's the weather like on mars"),
+                   ("assistant", "Cold and dusty, around minus sixty degrees"))
+    question = "How do I reset the password of my router?"
+    assert matcher.same(history, "", question) == (True, "")
+
+
+def test_a_chatter_exchange_before_the_reply_is_skipped(matcher: ConversationMatcher) -> None:
+    paused = _ctx(("user", "I want to change my premium plan billing"), OFFER,
+                  ("user", "let me check, one sec"), ("assistant", "Sure, take your time."))
+    assert matcher.same(paused, BASE, "yes please") == (True, "")
+
+
+def test_an_assistant_question_after_chatter_is_what_the_reply_answers(
+        matcher: ConversationMatcher) -> None:
+    redirected = _ctx(("user", "I want to change my premium plan billing"), OFFER,
+                      ("user", "hmm ok"),
+                      ("assistant", "Or shall I move you to the basic plan instead?"))
+    same, reason = matcher.same(redirected, BASE, "yes please")
+    assert not same and "assistant's last turn" in reason
+
+
 def test_without_a_verifier_only_equal_turns_count() -> None:
     strict = ConversationMatcher(_vectors, None, counterpart=0.6, unrelated=0.3)
     reworded = _ctx(("user", "I'd like to change the billing of my premium plan"), OFFER)
@@ -93,7 +129,8 @@ def test_long_conversations_are_read_in_a_bounded_window() -> None:
              for i in range(80)]
     longer = [*turns[:-1], ("user", "an extra question here"), turns[-1]]
     m.same(_ctx(*longer), _ctx(*turns), "and then?")
-    assert seen and max(seen) <= 2 * 7 + 1
+    # the stored side's last 6 turns and first user turn, twice that of the new side, the question
+    assert seen and max(seen) <= (2 * 6 + 1) + (6 + 1) + 1
 
 
 def test_options_in_another_order_are_refused(matcher: ConversationMatcher) -> None:

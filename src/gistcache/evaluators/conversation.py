@@ -6,16 +6,23 @@ agree. Turn by turn, each side's turns are paired with the other side's:
 * **the assistant's last turn** — what "yes please" or "the second one" answers — must have its
   counterpart on the other side and the pair verifier must find them the same; when it lists
   numbered or bulleted options, they must be the same options in the same order (the reply
-  picks one by its place); it is never skipped;
+  picks one by its place); it is never skipped. When only the new conversation has one, it is
+  judged like any earlier turn (unrelated history is tolerated) unless the new message is a
+  terse reply (four words or fewer) that only means something after it;
 * every other turn that carries content must have a counterpart (a turn of the same role whose
   embedding is close) that the pair verifier finds the same: a changed detail (another product,
   amount, city, plan) is refused;
 * a turn of the new request with no counterpart is tolerated only when it is unrelated to
   everything on the stored side and to the question being asked (small talk, an unrelated
-  earlier question) or when it is chatter ("thanks!", "ok cool"); a stored turn with no
-  counterpart is never tolerated (the stored answer was given with it in view).
+  earlier question); a stored turn with no counterpart is never tolerated (the stored answer
+  was given with it in view);
+* chatter ("thanks!", "ok, one sec") is dropped on both sides before anything is compared, and
+  so is the assistant's short reply to it when that reply asks nothing ("Sure, take your time"): an
+  acknowledgement is not what a later "yes please" answers.
 
-Only the last ``max_turns`` turns and the first user turn are read, so the cost is bounded for
+Only the last ``max_turns`` turns of the stored conversation (twice as many of the new one, so
+that added history does not push counterparts out) and the first user turn are read, so the cost
+is bounded for
 conversations of any length; every turn's vector and token states are memoised, and a
 conversation grows by two turns a request, so a lookup embeds about two new turns.
 """
@@ -66,11 +73,47 @@ def parse_context(context: str) -> list[Turn]:
     return turns
 
 
+#: the longest assistant reply to chatter that is skipped as an acknowledgement
+_ACK_CHARS = 60
+
+
 def _chatter(turn: Turn) -> bool:
     """A short turn with no figures and no question: an acknowledgement, a thanks, a pause."""
     text = turn.text.strip()
-    return (len(text) <= 24 and len(text.split()) <= 4 and "?" not in text and "？" not in text
+    return (len(text) <= 32 and len(text.split()) <= 6 and "?" not in text and "？" not in text
             and not any(c.isdigit() for c in text))
+
+
+def _terse(question: str) -> bool:
+    """A reply that means nothing without the turn before it ("yes please", "the second one")."""
+    return len(question.split()) <= 4 or _chatter(Turn("user", question))
+
+
+def _asks(turn: Turn) -> bool:
+    """Whether an assistant turn puts something to the user (a question, an offer, options):
+    then the user's next turn may answer it, and it is never skipped."""
+    return "?" in turn.text or "？" in turn.text or bool(_options(turn.text))
+
+
+def _without_chatter(turns: list[Turn]) -> list[Turn]:
+    """The turns that carry content: chatter is dropped, and so is the assistant's reply to a
+    chatter turn when that reply is short, has no figures and asks nothing ("ok, one sec" /
+    "Sure, take your time")."""
+    out: list[Turn] = []
+    skip_reply = False
+    for turn in turns:
+        if turn.role == "user":
+            skip_reply = _chatter(turn)
+            if not skip_reply:
+                out.append(turn)
+        elif (turn.role == "assistant" and skip_reply and not _asks(turn)
+              and len(turn.text.strip()) <= _ACK_CHARS
+              and not any(c.isdigit() for c in turn.text)):
+            skip_reply = False
+        else:
+            skip_reply = False
+            out.append(turn)
+    return out
 
 
 _ITEM = re.compile(
@@ -107,11 +150,11 @@ class ConversationMatcher:
         self.unrelated = unrelated
         self.max_turns = max_turns
 
-    def _window(self, turns: list[Turn]) -> list[Turn]:
-        if len(turns) <= self.max_turns:
+    def _window(self, turns: list[Turn], size: int) -> list[Turn]:
+        if len(turns) <= size:
             return turns
         first_user = next((t for t in turns if t.role == "user"), None)
-        tail = turns[-self.max_turns :]
+        tail = turns[-size:]
         return ([first_user] if first_user is not None and first_user not in tail else []) + tail
 
     def _same_text(self, a: Turn, b: Turn) -> bool:
@@ -126,11 +169,17 @@ class ConversationMatcher:
         ``question``; the reason when not."""
         if normalize_text(mine) == normalize_text(theirs):
             return True, ""
-        new, old = self._window(parse_context(mine)), self._window(parse_context(theirs))
+        # the new side is read twice as far back: history added in front of the stored turns
+        # must not push their counterparts out of the window
+        new = _without_chatter(self._window(parse_context(mine), 2 * self.max_turns))
+        old = _without_chatter(self._window(parse_context(theirs), self.max_turns))
         anchor_new = new[-1] if new and new[-1].role == "assistant" else None
         anchor_old = old[-1] if old and old[-1].role == "assistant" else None
-        if (anchor_new is None) != (anchor_old is None):
-            return False, "only one conversation ends with an assistant turn"
+        if anchor_old is not None and anchor_new is None:
+            return False, "the stored question answered an assistant turn this request lacks"
+        if anchor_new is not None and anchor_old is None and _terse(question):
+            # "yes please" answers the turn before it; the stored one answered nothing
+            return False, "only the new conversation has a turn its short reply answers"
         if anchor_new is not None and anchor_old is not None:
             # "the second one" means the second option listed: the options must be the same,
             # in the same order
@@ -139,8 +188,6 @@ class ConversationMatcher:
             if not self._same_text(anchor_old, anchor_new):
                 return False, "the assistant's last turn differs"
             new, old = new[:-1], old[:-1]
-        new = [t for t in new if not _chatter(t)]
-        old = [t for t in old if not _chatter(t)]
         if not new and not old:
             return True, ""
         texts = [t.text for t in new] + [t.text for t in old] + [question]
