@@ -23,9 +23,11 @@ __all__ = [
 ]
 
 #: default cosine threshold of the semantic tier: the bar a candidate must clear before the
-#: meaning guards and the learned verifier judge it (chosen on the tuning splits of the chatbot
-#: pairs and QQP; see benchmarks/results/verifier.md and quality.md). Without the verifier
-#: (another embedder), calibrate: threshold + guards alone reach precision 0.98 at 0.865.
+#: identifiers, the word-list guards and the pair verifier judge it. Chosen on the tuning split
+#: (`benchmarks/bench_quality.py --tune`); 0.65 was tried on 2026-12-07 and kept out: chatbot
+#: recall rose (0.70 -> 0.83) but QQP precision fell (0.889 -> 0.865), see
+#: benchmarks/results/verifier_experiments.md. Without the verifier, see
+#: THRESHOLD_WITHOUT_VERIFIER.
 DEFAULT_THRESHOLD = 0.80
 #: the default when the verifier does not run (turned off, or another embedder): cosine +
 #: guards alone reach precision 0.98 on the chatbot tuning split at 0.8625
