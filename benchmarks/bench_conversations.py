@@ -14,8 +14,9 @@ rate is the share wrongly served).
 
 Sets:
 
-* ``fresh_conv`` (``benchmarks/data/fresh_conv.jsonl``): written before tuning by a writer who saw
-  none of the tuning data or rules — the figure that counts;
+* ``fresh_conv`` (``benchmarks/data/fresh_conv.jsonl``, first round, read once before) and
+  ``fresh2_conv`` (``fresh2_conv.jsonl``, second round, unseen until this run): written before
+  tuning by writers who saw none of the tuning data or rules — the figures that count;
 * ``conversations_tune`` (``benchmarks/data/conversations_tune.jsonl``, from
   ``benchmarks/gen_conversations.py``): what the conversation matcher's settings were chosen on;
 * ``last message only``: the same fresh pairs with a cache keyed on the last message alone (the
@@ -118,7 +119,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if tune.exists() and args.only != "fresh":
         sets.append(("conversations_tune (tuning)", tune, "last_user"))
     if args.only != "tune":
-        sets.append(("fresh_conv (fresh)", DATA / "fresh_conv.jsonl", "last_user"))
+        sets.append(("fresh_conv (fresh, first round)", DATA / "fresh_conv.jsonl", "last_user"))
+        sets.append(("fresh2_conv (fresh, second round)", DATA / "fresh2_conv.jsonl",
+                     "last_user"))
         sets.append(("fresh_conv, last message only (GPTCache-style key)",
                      DATA / "fresh_conv.jsonl", "last_user_only"))
     cache = Cache(Config(data_dir=":memory:"))
