@@ -80,7 +80,7 @@ _ACK_CHARS = 60
 def _chatter(turn: Turn) -> bool:
     """A short turn with no figures and no question: an acknowledgement, a thanks, a pause."""
     text = turn.text.strip()
-    return (len(text) <= 32 and len(text.split()) <= 6 and "?" not in text and "？" not in text
+    return (len(text) <= 24 and len(text.split()) <= 5 and "?" not in text and "？" not in text
             and not any(c.isdigit() for c in text))
 
 
