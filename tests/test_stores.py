@@ -8,12 +8,15 @@ from __future__ import annotations
 import json
 import threading
 from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
 import sqlalchemy as sa
 from conftest import SQLTarget
 
+from gistcache import HitKind
 from gistcache._errors import ConfigError, StoreError
 from gistcache.eviction import POLICIES
 from gistcache.stores import EntryStore, NewEntry, SQLStore
@@ -377,3 +380,52 @@ def test_a_missing_schema_is_named(postgres_server: sa.engine.Engine) -> None:
 
     with pytest.raises(StoreError, match=r"schema gc_absent_schema"):
         SQLStore(POSTGRES_URL, schema="gc_absent_schema")
+
+
+def test_single_precision_timestamps_of_an_older_mysql_table_are_refused(
+    mysql_target: SQLTarget,
+) -> None:
+    from gistcache.stores.sql import entries
+
+    engine = sa.create_engine(mysql_target.url).execution_options(
+        schema_translate_map={None: mysql_target.schema})
+    old = sa.Table(entries.name, sa.MetaData(), *[
+        sa.Column(c.name, sa.Float if c.name.endswith("_at") else c.type,
+                  primary_key=c.primary_key) for c in entries.c])
+    try:
+        old.create(engine)
+        with pytest.raises(ConfigError, match=r"accessed_at, created_at, expires_at are "
+                                              r"single-precision FLOAT"):
+            SQLStore(mysql_target.url, schema=mysql_target.schema)
+    finally:
+        engine.dispose()
+
+
+# --- caches (replicas) on one shared store ------------------------------------------------------
+
+
+def test_caches_on_one_store_agree_on_writes_replacements_and_deletes(
+    open_store: OpenStore, make_cache: Any, tmp_path: Path
+) -> None:
+    """Two caches with their own data directories stand for two replicas on one database."""
+    # (open_store first: its schema must outlive the caches, which flush hit counts on close)
+    a = make_cache(tmp_path / "a", similarity_threshold=0.5, store=open_store())
+    b = make_cache(tmp_path / "b", similarity_threshold=0.5, store=open_store())
+    question, paraphrase = "how do I make a cup of green tea", "how do I make green tea quickly"
+    first = a.put(question, "steep 2 minutes")
+    assert a.get(question) == "steep 2 minutes"  # a now holds it in its memory tier
+    b.sync()
+    assert b.get(question) == "steep 2 minutes"
+    hit = b.lookup(b.request(paraphrase))
+    assert hit.kind is HitKind.SEMANTIC and hit.entry is not None and hit.entry.id == first.id
+    # b replaces the answer; a must serve the new row, by its live id, never the replaced one
+    second = b.put(question, "steep 3 minutes")
+    a.sync()
+    for text in (question, paraphrase):
+        got = a.lookup(a.request(text))
+        assert got.hit and got.entry is not None
+        assert (got.entry.id, got.answer) == (second.id, "steep 3 minutes")
+    assert a.delete([second.id]) == [second.id]
+    b.sync()
+    assert b.get(question) is None
+    assert b.lookup(b.request(paraphrase)).kind is HitKind.MISS
