@@ -150,9 +150,9 @@ class Cache:
             self.embedder = self._default_embedder()
         self.index: VectorIndex | None = index
         if self.index is None and not exact_only and self.embedder is not None:
-            from .index import InMemoryIndex
+            from .index import open_index
 
-            self.index = InMemoryIndex(self.embedder.dimension)
+            self.index = open_index(cfg.index_url, self.embedder.dimension)
         self.evaluator: Evaluator = evaluator if evaluator is not None else default_evaluator(
             cfg, self.embedder.name if self.embedder is not None else None)
         self._validate_parts()
