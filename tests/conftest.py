@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -218,3 +219,33 @@ def pgvector_target(pgvector_server: str) -> Iterator[SQLTarget]:
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
     engine.dispose()
+
+
+# --- Redis ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[object]:
+    """A client of this machine's Redis (the server's configuration is never changed)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3, socket_timeout=10)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        client.close()
+        pytest.skip(f"Redis at {REDIS_URL} is unreachable ({exc}); start it or set "
+                    "GISTCACHE_TEST_REDIS_URL")
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def redis_prefix(redis_server: object) -> Iterator[str]:
+    """A key prefix of this test's own; every key under it is deleted afterwards."""
+    prefix = f"gistcache-test:{_test_name()}:"
+    yield prefix
+    client: Any = redis_server
+    keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
+    if keys:
+        client.delete(*keys)

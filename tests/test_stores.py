@@ -14,12 +14,13 @@ from typing import Any
 import numpy as np
 import pytest
 import sqlalchemy as sa
-from conftest import SQLTarget
+from conftest import REDIS_URL, SQLTarget
 
 from gistcache import HitKind
 from gistcache._errors import ConfigError, StoreError
 from gistcache.eviction import POLICIES
 from gistcache.stores import EntryStore, NewEntry, SQLStore
+from gistcache.stores.redis import RedisExactTier
 from gistcache.stores.sql import SCHEMA_VERSION
 
 T0 = 1_760_000_000.123456  # a real epoch time with microseconds: FLOAT columns would round it
@@ -27,13 +28,25 @@ T0 = 1_760_000_000.123456  # a real epoch time with microseconds: FLOAT columns 
 OpenStore = Callable[[], SQLStore]
 
 
-@pytest.fixture
-def open_store(sql_target: SQLTarget) -> Iterator[OpenStore]:
-    """Opens stores on this test's target (several: they stand for several processes)."""
-    made: list[SQLStore] = []
+#: every backend of the contract: the three SQL engines, and the Redis exact tier in front of
+#: PostgreSQL (the shared deployment)
+STORES = ["sqlite", "postgresql", "mariadb", "redis+postgresql"]
+_TARGETS = {"sqlite": "sqlite_target", "postgresql": "postgres_target", "mariadb": "mysql_target"}
 
-    def make() -> SQLStore:
-        store = SQLStore(sql_target.url, schema=sql_target.schema)
+
+@pytest.fixture(params=STORES)
+def open_store(request: pytest.FixtureRequest) -> Iterator[OpenStore]:
+    """Opens stores on this test's target (several: they stand for several processes)."""
+    kind: str = request.param
+    target: SQLTarget = request.getfixturevalue(_TARGETS[kind.split("+")[-1]])
+    prefix: str | None = (request.getfixturevalue("redis_prefix") if kind.startswith("redis+")
+                          else None)
+    made: list[EntryStore] = []
+
+    def make() -> Any:
+        store: EntryStore = SQLStore(target.url, schema=target.schema)
+        if prefix is not None:
+            store = RedisExactTier(store, REDIS_URL, prefix=prefix)
         made.append(store)
         return store
 
@@ -318,16 +331,15 @@ def test_concurrent_puts_of_one_key_leave_one_row(open_store: OpenStore) -> None
 # --- schema versioning --------------------------------------------------------------------------
 
 
-def test_another_schema_version_is_refused_and_left_unchanged(
-    open_store: OpenStore, sql_target: SQLTarget
-) -> None:
-    store = open_store()
+def test_another_schema_version_is_refused_and_left_unchanged(sql_target: SQLTarget) -> None:
+    store = SQLStore(sql_target.url, schema=sql_target.schema)
     kept = store.put(new("kept")).entry.id
     store.set_meta("schema_version", "999")
     with pytest.raises(ConfigError, match=r"schema version 999.*reads schema 1 only"):
         SQLStore(sql_target.url, schema=sql_target.schema)
     assert store.get_meta("schema_version") == "999"
     assert set(store.all_ids()) == {kept}
+    store.close()
 
 
 def test_tables_lacking_columns_are_refused_not_altered(sql_target: SQLTarget) -> None:

@@ -198,7 +198,13 @@ class Cache:
             url = "sqlite:///:memory:"
         else:
             url = sqlite_url(self._data_dir / "gistcache.db")
-        return SQLStore(url, sqlite_synchronous=cfg.sqlite_synchronous)
+        store: EntryStore = SQLStore(url, sqlite_synchronous=cfg.sqlite_synchronous)
+        if cfg.redis_url:
+            from .stores.redis import RedisExactTier
+
+            store = RedisExactTier(store, cfg.redis_url, prefix=cfg.redis_prefix,
+                                   clock=self.clock)
+        return store
 
     def _default_embedder(self) -> Embedder:
         return make_embedder(self.config)
@@ -348,8 +354,9 @@ class Cache:
         if hot is not None:
             return hot
         t = time.perf_counter()
-        # The set of stored exact keys spares the database a query for texts never stored.
-        if _short(request.exact_key) in self._known:
+        # The set of stored exact keys spares the database a query for texts never stored
+        # (a shared exact tier is asked anyway: other replicas write to it).
+        if self.store.shared_exact or _short(request.exact_key) in self._known:
             entry = self.store.get_by_exact_key(request.exact_key)
             self.metrics.observe("exact_store", time.perf_counter() - t)
             if entry is not None and self._usable(entry, request, now):
@@ -654,10 +661,37 @@ class Cache:
             return self._call_and_store(request, call, store, ttl, keep), result
         answer: Answer | None = None
         try:
-            answer = self._call_and_store(request, call, store, ttl, keep)
+            token, across = self._claim_across(request, store)
+            if across is not None and across.entry is not None:
+                answer = self._answer_of(across.entry)
+                return answer, across
+            try:
+                answer = self._call_and_store(request, call, store, ttl, keep)
+            finally:
+                self._release_across(request, token)
         finally:
             self.inflight.release(key, future, _shareable(answer))
         return answer, result
+
+    def _claim_across(self, request: CacheRequest, store: bool
+                      ) -> tuple[str | None, Lookup | None]:
+        """Coalescing between processes, when the store has in-flight markers (Redis): the
+        marker's token to release after our call, or the row another process's call stored."""
+        markers = self.store.inflight
+        if markers is None or not store:
+            return None, None
+        token = markers.claim(request.exact_key)
+        if token is not None:
+            return token, None
+        entry = markers.wait(request.exact_key)
+        if entry is None or not self._usable(entry, request, self.clock()):
+            return None, None
+        self.metrics.count("coalesced")
+        return None, Lookup(HitKind.EXACT, entry, 1.0, reason="coalesced across processes")
+
+    def _release_across(self, request: CacheRequest, token: str | None) -> None:
+        if token is not None and self.store.inflight is not None:
+            self.store.inflight.release(request.exact_key, token)
 
     def _call_and_store(self, request: CacheRequest, call: Callable[[], Answer | str],
                         store: bool, ttl: float | None, keep: Keep | None) -> Answer:
@@ -697,7 +731,15 @@ class Cache:
             return await self._acall_and_store(request, call, store, ttl, keep), result
         answer: Answer | None = None
         try:
-            answer = await self._acall_and_store(request, call, store, ttl, keep)
+            token, across = await asyncio.to_thread(self._claim_across, request, store)
+            if across is not None and across.entry is not None:
+                answer = self._answer_of(across.entry)
+                return answer, across
+            try:
+                answer = await self._acall_and_store(request, call, store, ttl, keep)
+            finally:
+                if token is not None:
+                    await asyncio.to_thread(self._release_across, request, token)
         finally:
             self.inflight.arelease(key, future, _shareable(answer))
         return answer, result

@@ -10,7 +10,7 @@ from typing import Any
 from .._types import Entry
 from ..eviction import EvictionPolicy
 
-__all__ = ["EntryStore", "NewEntry", "PutResult", "StoreStats"]
+__all__ = ["EntryStore", "InflightMarkers", "NewEntry", "PutResult", "StoreStats"]
 
 
 @dataclass
@@ -53,6 +53,28 @@ class StoreStats:
     max_tombstone: int
 
 
+class InflightMarkers(ABC):
+    """Markers shared by processes so that identical misses make one model call between them.
+
+    The process whose ``claim`` succeeds calls the model, stores the answer and ``release``s;
+    another one ``wait``s for the stored row (None: the call failed or took too long, so it
+    calls for itself). A marker that is never released expires by itself.
+    """
+
+    @abstractmethod
+    def claim(self, exact_key: str) -> str | None:
+        """A token when this process may call (it holds the marker, or markers are unreachable);
+        None when another process holds it."""
+
+    @abstractmethod
+    def release(self, exact_key: str, token: str) -> None:
+        """Drop the marker this process holds."""
+
+    @abstractmethod
+    def wait(self, exact_key: str) -> Entry | None:
+        """The row stored by the marker's holder, or None once the marker is gone or old."""
+
+
 class EntryStore(ABC):
     """Rows of stored answers. Every method is safe to call from several threads.
 
@@ -64,6 +86,11 @@ class EntryStore(ABC):
 
     #: fields this store keeps (an evaluator that needs one it lacks is refused at construction)
     keeps: frozenset[str] = frozenset({"key_text", "embedding", "feedback", "context"})
+    #: ``get_by_exact_key`` is a cheap shared tier (Redis): the cache asks it even for texts
+    #: this process has not seen stored
+    shared_exact: bool = False
+    #: markers that coalesce identical misses across processes, when the store has them
+    inflight: InflightMarkers | None = None
 
     @abstractmethod
     def put(self, entry: NewEntry, *, known_new: bool = False) -> PutResult:
