@@ -194,6 +194,19 @@ def test_empty_index_and_empty_partition(
     assert index.search("p", query, 5) == []
 
 
+def test_read_only_vectors_are_accepted(index_factory: IndexFactory,
+                                        rng: np.random.Generator) -> None:
+    """Cache.sync adds other processes' rows as np.frombuffer views of the stored bytes."""
+    index = index_factory()
+    vectors = unit(rng, 40)
+    for i, row in enumerate(vectors):  # one at a time, as sync does, past the cells threshold
+        view = np.frombuffer(row.tobytes(), dtype=np.float32)[None, :]
+        assert not view.flags.writeable
+        index.add("p", [i], view)
+    query = np.frombuffer(vectors[7].tobytes(), dtype=np.float32)
+    assert_only(index.search("p", query, 1), 7)
+
+
 # --- add / replace / remove ---------------------------------------------------------------------
 
 
