@@ -69,25 +69,38 @@ class EmbeddedPostgres:
         if os.geteuid() == 0:
             account = pwd.getpwnam(self.user)
             os.chown(self.base, account.pw_uid, account.pw_gid)
-        data, log = self.base / "data", self.base / "server.log"
+        data = self.base / "data"
         self.port = _free_port()
         try:
             init = self._run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust",
                              "-E", "UTF8", "--no-sync")
             if init.returncode != 0:
                 raise ServerFailed(f"initdb failed: {init.stderr[-2000:]}")
-            started = self._run(
-                "pg_ctl", "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o",
-                f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off",
-                "start")
-            if started.returncode != 0:
-                tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-                raise ServerFailed(f"PostgreSQL did not start: {started.stderr} {tail}")
+            self.resume()
         except BaseException:
             shutil.rmtree(self.base, ignore_errors=True)
             raise
-        self._started = True
         return self
+
+    def halt(self) -> None:
+        """Stop the server and keep its files (``resume`` starts it again on the same port):
+        for tests of a backend that goes away mid-run."""
+        if self.base is not None and self._started:
+            self._run("pg_ctl", "-D", str(self.base / "data"), "-m", "fast", "-w", "stop")
+            self._started = False
+
+    def resume(self) -> None:
+        """Start the server on its data directory and port."""
+        assert self.base is not None, "start() first"
+        data, log = self.base / "data", self.base / "server.log"
+        started = self._run(
+            "pg_ctl", "-D", str(data), "-l", str(log), "-w", "-t", "60", "-o",
+            f"-p {self.port} -k {self.base} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "start")
+        if started.returncode != 0:
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise ServerFailed(f"PostgreSQL did not start: {started.stderr} {tail}")
+        self._started = True
 
     def stop(self) -> None:
         """Stop the server (immediately: it is throwaway) and remove its files."""
