@@ -198,3 +198,30 @@ def test_an_index_url_of_no_backend_is_refused() -> None:
 
     with pytest.raises(ConfigError, match=r"index_url redis://\.\.\. names no index backend"):
         open_index("redis://127.0.0.1:6379/0", 8)
+
+
+def test_gptcache_manager_factory_names_pgvector(pgvector_target: SQLTarget,
+                                                 tmp_path: Path) -> None:
+    """``manager_factory("sqlite,pgvector", vector_params={"url": ..., "collection_name": ...})``
+    as GPTCache code writes it builds the cache on PgVectorIndex."""
+    from gistcache.gptcache import Cache, Config
+    from gistcache.gptcache.adapter.api import get, put
+    from gistcache.gptcache.manager import manager_factory
+    from gistcache.gptcache.similarity_evaluation import SearchDistanceEvaluation
+
+    libpq = sa.engine.make_url(pgvector_target.url).set(drivername="postgresql")
+    url = libpq.render_as_string(hide_password=False) + (
+        f"?options=-csearch_path%3D{pgvector_target.schema}")
+    dm = manager_factory("sqlite,pgvector", data_dir=str(tmp_path / "data"),
+                         vector_params={"dimension": 64, "url": url,
+                                        "collection_name": "gptcache_vectors"})
+    cache = Cache()
+    try:
+        cache.init(embedding_func=WordHashEmbedder(64), data_manager=dm,
+                   similarity_evaluation=SearchDistanceEvaluation(),
+                   config=Config(verify=False, similarity_threshold=0.5))
+        assert isinstance(cache.native.index, PgVectorIndex)
+        put("how do I make a cup of green tea", "steep 2 minutes", cache_obj=cache)
+        assert get("how do I make green tea quickly", cache_obj=cache) == "steep 2 minutes"
+    finally:
+        cache.close()
