@@ -341,6 +341,10 @@ class Cache:
 
     def exact_lookup(self, request: CacheRequest) -> Lookup | None:
         """The exact tier from memory only: a hit, or None (no I/O, no embedding)."""
+        if self.store.shared:
+            # another replica may have replaced or deleted what memory holds: the shared tier
+            # (Redis), asked by _lookup, is the one to trust
+            return None
         request = self.routed(request)
         entry = self.hot.by_exact(request.exact_key)
         if entry is None or not self._usable(entry, request, self.clock()):
@@ -356,7 +360,7 @@ class Cache:
         t = time.perf_counter()
         # The set of stored exact keys spares the database a query for texts never stored
         # (a shared exact tier is asked anyway: other replicas write to it).
-        if self.store.shared_exact or _short(request.exact_key) in self._known:
+        if self.store.shared or _short(request.exact_key) in self._known:
             entry = self.store.get_by_exact_key(request.exact_key)
             self.metrics.observe("exact_store", time.perf_counter() - t)
             if entry is not None and self._usable(entry, request, now):
@@ -472,7 +476,8 @@ class Cache:
         found: dict[int, Entry] = {}
         missing = []
         for entry_id in ids:
-            entry = self.hot.get(entry_id)
+            # rows of a shared store may have been replaced or deleted by another replica
+            entry = None if self.store.shared else self.hot.get(entry_id)
             if entry is None:
                 missing.append(entry_id)
             else:

@@ -86,9 +86,10 @@ class EntryStore(ABC):
 
     #: fields this store keeps (an evaluator that needs one it lacks is refused at construction)
     keeps: frozenset[str] = frozenset({"key_text", "embedding", "feedback", "context"})
-    #: ``get_by_exact_key`` is a cheap shared tier (Redis): the cache asks it even for texts
-    #: this process has not seen stored
-    shared_exact: bool = False
+    #: other processes write to this store and it answers for them at once (a shared tier such
+    #: as Redis in front): the cache asks it for rows instead of trusting what it holds in
+    #: memory, and asks it even for texts this process has not seen stored
+    shared: bool = False
     #: markers that coalesce identical misses across processes, when the store has them
     inflight: InflightMarkers | None = None
 

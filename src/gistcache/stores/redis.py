@@ -112,7 +112,7 @@ class RedisInflight(InflightMarkers):
 class RedisExactTier(EntryStore):
     """An entry store with a shared exact tier in Redis in front of it."""
 
-    shared_exact = True
+    shared = True
 
     def __init__(
         self,
