@@ -243,3 +243,33 @@ def test_a_marker_left_by_a_dead_replica_expires(replicas: Any, redis_server: An
     redis_server.set(f"{redis_prefix}f:{b.routed(request).exact_key}", "dead", px=300)
     answer, _ = b.get_or_call(request, lambda: Answer("own call"))
     assert answer.text == "own call"
+
+
+def test_markers_that_fail_never_fail_the_call(tmp_path: Path, clock: FakeClock) -> None:
+    """A fault injected into the markers: the model is called, the answer stored, the fault
+    counted."""
+    from gistcache._errors import StoreError
+    from gistcache.embedders import WordHashEmbedder
+    from gistcache.stores import InflightMarkers
+
+    class Broken(InflightMarkers):
+        def claim(self, exact_key: str) -> str | None:
+            raise StoreError("markers unreachable")
+
+        def release(self, exact_key: str, token: str) -> None:
+            raise StoreError("markers unreachable")
+
+        def wait(self, exact_key: str) -> Any:
+            raise StoreError("markers unreachable")
+
+    store = SQLStore(sqlite_url(tmp_path / "s.db"))
+    store.inflight = Broken()
+    cache = Cache(Config(data_dir=str(tmp_path / "d"), verifier=False),
+                  embedder=WordHashEmbedder(64), store=store, clock=clock, background=False)
+    try:
+        answer, looked = cache.get_or_call(cache.request("a question"), lambda: Answer("fine"))
+        assert answer.text == "fine" and looked.kind is HitKind.MISS
+        assert cache.get("a question") == "fine"
+        assert cache.metrics.snapshot()["errors"].get("inflight") == 1
+    finally:
+        cache.close()

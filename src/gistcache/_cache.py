@@ -28,7 +28,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._coalesce import Coalescer
-from ._errors import ConfigError, IncompatibleParts, InvalidRequest
+from ._errors import CacheFault, ConfigError, IncompatibleParts, InvalidRequest
 from ._hot import HotTier
 from ._locks import try_lock
 from ._types import CacheRequest, Candidate, Entry, HitKind, Lookup, Scope, normalize_text
@@ -685,10 +685,15 @@ class Cache:
         markers = self.store.inflight
         if markers is None or not store:
             return None, None
-        token = markers.claim(request.exact_key)
-        if token is not None:
-            return token, None
-        entry = markers.wait(request.exact_key)
+        try:
+            token = markers.claim(request.exact_key)
+            if token is not None:
+                return token, None
+            entry = markers.wait(request.exact_key)
+        except CacheFault as exc:  # no coalescing this time; the call goes ahead
+            log.warning("in-flight markers failed: %s", exc)
+            self.metrics.fault("inflight")
+            return None, None
         if entry is None or not self._usable(entry, request, self.clock()):
             return None, None
         self.metrics.count("coalesced")
@@ -696,7 +701,11 @@ class Cache:
 
     def _release_across(self, request: CacheRequest, token: str | None) -> None:
         if token is not None and self.store.inflight is not None:
-            self.store.inflight.release(request.exact_key, token)
+            try:
+                self.store.inflight.release(request.exact_key, token)
+            except CacheFault as exc:  # the marker expires by itself
+                log.warning("releasing an in-flight marker failed: %s", exc)
+                self.metrics.fault("inflight")
 
     def _call_and_store(self, request: CacheRequest, call: Callable[[], Answer | str],
                         store: bool, ttl: float | None, keep: Keep | None) -> Answer:
@@ -736,7 +745,8 @@ class Cache:
             return await self._acall_and_store(request, call, store, ttl, keep), result
         answer: Answer | None = None
         try:
-            token, across = await asyncio.to_thread(self._claim_across, request, store)
+            token, across = (await asyncio.to_thread(self._claim_across, request, store)
+                             if self.store.inflight is not None else (None, None))
             if across is not None and across.entry is not None:
                 answer = self._answer_of(across.entry)
                 return answer, across
