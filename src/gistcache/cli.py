@@ -42,13 +42,19 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
                         "(default: GISTCACHE_DATA_DIR or ./gistcache-data)")
     parser.add_argument("--store-url", metavar="URL", help="SQLAlchemy URL of the entry store "
                         "(default: SQLite in the data directory)")
+    parser.add_argument("--index-url", metavar="URL", help="a vector index shared by replicas: "
+                        "postgresql+psycopg://... is pgvector (default: in-process, in the "
+                        "data directory)")
+    parser.add_argument("--redis-url", metavar="URL", help="Redis/Valkey for a shared exact "
+                        "tier and in-flight markers across replicas (default: none)")
 
 
 def _config(args: argparse.Namespace) -> Config:
     from .server.settings import load_settings
 
-    overrides = {k: v for k, v in (("data_dir", args.data_dir), ("store_url", args.store_url))
-                 if v is not None}
+    pairs = (("data_dir", args.data_dir), ("store_url", args.store_url),
+             ("index_url", args.index_url), ("redis_url", args.redis_url))
+    overrides = {k: v for k, v in pairs if v is not None}
     config, _ = load_settings(args.config, cache_overrides=overrides)
     return config
 
@@ -115,6 +121,7 @@ def _serve(args: argparse.Namespace) -> int:
 
     cache_overrides: dict[str, Any] = {
         k: v for k, v in (("data_dir", args.data_dir), ("store_url", args.store_url),
+                          ("index_url", args.index_url), ("redis_url", args.redis_url),
                           ("similarity_threshold", args.similarity_threshold),
                           ("embedder", args.embedder), ("embedder_model", args.embedder_model),
                           ("embedder_url", args.embedder_url)) if v is not None}

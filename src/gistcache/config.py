@@ -44,6 +44,14 @@ class Config:
     data_dir: str = "./gistcache-data"
     #: SQLAlchemy URL of the entry store; default: SQLite in ``data_dir``
     store_url: str | None = None
+    #: URL of a vector index shared by replicas: ``postgresql+psycopg://...`` is pgvector (HNSW,
+    #: cosine, table ``gistcache_vectors``); default: an in-process index saved in ``data_dir``
+    index_url: str | None = None
+    #: Redis/Valkey URL of a shared exact tier (with native TTL) and of in-flight markers that
+    #: coalesce identical misses across replicas; default: none
+    redis_url: str | None = None
+    #: the prefix of this cache's Redis keys (caches sharing one Redis database need their own)
+    redis_prefix: str = "gistcache:"
     #: "auto" (the default: English on all-MiniLM-L6-v2, other scripts on multilingual-e5-small),
     #: "onnx" (all-MiniLM-L6-v2 only), "e5" (multilingual-e5-small only), "sentence-transformers"
     #: (a local model directory in ``embedder_model``), "openai" (an OpenAI-compatible

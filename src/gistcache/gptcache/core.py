@@ -31,6 +31,7 @@ from .._types import CacheRequest, Candidate, Entry, HitKind, Lookup, Scope, sta
 from ..config import Config as NativeConfig
 from ..embedders import Embedder
 from ..evaluators import Evaluator, Pipeline, default_evaluator
+from ..index import VectorIndex
 from ..media import LocalObjectStore, ObjectStore
 from ..metrics import Metrics
 from ..processors import POSTPROCESSORS, PostProcessor
@@ -231,12 +232,18 @@ class Cache:
         evaluator, settings = (None, {}) if exact else plan_evaluation(
             evaluation, config.similarity_threshold, config.verify, embedder)
         parts.rank = None if exact else _scorer(evaluator, evaluation, embedder)
-        index = None
+        index: VectorIndex | None = None
         if embedder is not None:
-            from ..index import InMemoryIndex
+            dimension = (vector.dimension if vector is not None and vector.dimension
+                         else embedder.dimension)
+            if vector is not None and vector.url is not None:
+                from ..index.pgvector import PgVectorIndex
 
-            index = InMemoryIndex(vector.dimension if vector is not None and vector.dimension
-                                  else embedder.dimension)
+                index = PgVectorIndex(vector.url, dimension, table=vector.table)
+            else:
+                from ..index import InMemoryIndex
+
+                index = InMemoryIndex(dimension)
         store = data_manager.cache_base
         data_dir = data_manager.data_dir
         if data_dir != ":memory:":

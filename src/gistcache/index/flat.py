@@ -38,7 +38,7 @@ MANIFEST = "manifest.json"
 
 def as_matrix(ids: Sequence[int], vectors: Vector, dimension: int) -> tuple[list[int], Vector]:
     """Check an ``add`` batch; return the ids as ints and the vectors as a float32 matrix."""
-    matrix = np.asarray(vectors, dtype=np.float32)
+    matrix = _writable(np.asarray(vectors, dtype=np.float32))
     if matrix.ndim == 1 and len(ids) == 1:
         matrix = matrix.reshape(1, -1)
     if matrix.ndim != 2 or matrix.shape[1] != dimension:
@@ -56,9 +56,17 @@ def as_matrix(ids: Sequence[int], vectors: Vector, dimension: int) -> tuple[list
     return id_list, matrix
 
 
+def _writable(array: Vector) -> Vector:
+    # voyager (nanobind) refuses a read-only array, such as np.frombuffer of a stored row (how
+    # Cache.sync reads other processes' vectors): copy those, and non-contiguous ones
+    if array.flags.writeable and array.flags.c_contiguous:
+        return array
+    return np.array(array, dtype=np.float32, order="C")
+
+
 def as_query(vector: Vector, dimension: int) -> Vector:
     """Check a ``search`` vector; return it as a contiguous float32 vector."""
-    q = np.asarray(vector, dtype=np.float32)
+    q = _writable(np.asarray(vector, dtype=np.float32))
     if q.ndim == 2 and q.shape[0] == 1:
         q = q[0]
     if q.ndim != 1 or q.shape[0] != dimension:

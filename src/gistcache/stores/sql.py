@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import random
 import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
@@ -12,6 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import mysql
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, SQLAlchemyError
 
@@ -24,9 +26,20 @@ __all__ = ["SQLStore", "sqlite_url"]
 
 log = logging.getLogger("gistcache.store")
 
+#: the layout of the tables below; a store written with another version is refused, never altered
 SCHEMA_VERSION = "1"
 
 _metadata = sa.MetaData()
+
+# MySQL/MariaDB need their own column types: FLOAT is single precision there (a timestamp would
+# round to minutes), TEXT holds 64 KiB, and the default collations compare case-insensitively
+# (tenants "Acme" and "acme" would share rows). The other engines keep the generic types.
+_MYSQL = ("mysql", "mariadb")
+_Time = sa.Float().with_variant(mysql.DOUBLE(asdecimal=False), *_MYSQL)
+_LongText = sa.Text().with_variant(mysql.LONGTEXT(), *_MYSQL)
+_Blob = sa.LargeBinary().with_variant(mysql.LONGBLOB(), *_MYSQL)
+_MYSQL_TABLE: dict[str, Any] = {"mysql_charset": "utf8mb4", "mysql_collate": "utf8mb4_bin",
+                "mariadb_charset": "utf8mb4", "mariadb_collate": "utf8mb4_bin"}
 
 entries = sa.Table(
     "gistcache_entries",
@@ -34,14 +47,14 @@ entries = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("scope_key", sa.String(64), nullable=False, index=True),
     sa.Column("exact_key", sa.String(64), nullable=False, unique=True),
-    sa.Column("key_text", sa.Text, nullable=False),
-    sa.Column("answer", sa.Text, nullable=False),
-    sa.Column("scope_json", sa.Text, nullable=False),
-    sa.Column("payload", sa.Text, nullable=True),
-    sa.Column("embedding", sa.LargeBinary, nullable=True),
-    sa.Column("created_at", sa.Float, nullable=False),
-    sa.Column("accessed_at", sa.Float, nullable=False, index=True),
-    sa.Column("expires_at", sa.Float, nullable=True, index=True),
+    sa.Column("key_text", _LongText, nullable=False),
+    sa.Column("answer", _LongText, nullable=False),
+    sa.Column("scope_json", _LongText, nullable=False),
+    sa.Column("payload", _LongText, nullable=True),
+    sa.Column("embedding", _Blob, nullable=True),
+    sa.Column("created_at", _Time, nullable=False),
+    sa.Column("accessed_at", _Time, nullable=False, index=True),
+    sa.Column("expires_at", _Time, nullable=True, index=True),
     sa.Column("hits", sa.Integer, nullable=False, default=0),
     sa.Column("size", sa.Integer, nullable=False),
     sa.Column("wrong_hits", sa.Integer, nullable=False, default=0),
@@ -50,8 +63,9 @@ entries = sa.Table(
     sa.Column("namespace", sa.String(200), nullable=False, index=True),
     sa.Column("prompt_tokens", sa.Integer, nullable=False, default=0),
     sa.Column("completion_tokens", sa.Integer, nullable=False, default=0),
-    sa.Column("context_text", sa.Text, nullable=False, default=""),
+    sa.Column("context_text", _LongText, nullable=False, default=""),
     sqlite_autoincrement=True,  # ids are never reused: the index and tombstones rely on it
+    **_MYSQL_TABLE,
 )
 
 tombstones = sa.Table(
@@ -60,13 +74,15 @@ tombstones = sa.Table(
     sa.Column("seq", sa.Integer, primary_key=True, autoincrement=True),
     sa.Column("entry_id", sa.Integer, nullable=False),
     sqlite_autoincrement=True,
+    **_MYSQL_TABLE,
 )
 
 meta = sa.Table(
     "gistcache_meta",
     _metadata,
     sa.Column("key", sa.String(100), primary_key=True),
-    sa.Column("value", sa.Text, nullable=False),
+    sa.Column("value", _LongText, nullable=False),
+    **_MYSQL_TABLE,
 )
 
 _ENTRY_COLUMNS = [c for c in entries.c if c.name not in ("embedding", "right_hits")]
@@ -80,6 +96,7 @@ _Q_MARKERS = sa.select(
     sa.select(sa.func.coalesce(sa.func.max(tombstones.c.seq), 0)).scalar_subquery(),
 )
 _INSERT = entries.insert()
+_PUT_ATTEMPTS = 10
 _DELETE_ONE = entries.delete().where(entries.c.id == sa.bindparam("i"))
 
 
@@ -121,13 +138,22 @@ class SQLStore(EntryStore):
         self,
         url: str = "sqlite:///:memory:",
         *,
+        schema: str | None = None,
         sqlite_synchronous: str = "NORMAL",
         engine_kwargs: Mapping[str, Any] | None = None,
     ) -> None:
+        """Open (creating its tables when missing) the store at ``url``.
+
+        ``schema``: the PostgreSQL schema (MySQL/MariaDB: database) that holds the tables, so that
+        several caches share one database; it must exist. Default: the connection's own.
+        """
         kwargs = dict(engine_kwargs or {})
         self.url = url
+        self.schema = schema
         self._sqlite = url.startswith("sqlite")
         if self._sqlite:
+            if schema is not None:
+                raise ConfigError("schema is for PostgreSQL/MySQL stores; SQLite has one per file")
             if sqlite_synchronous.upper() not in ("OFF", "NORMAL", "FULL", "EXTRA"):
                 raise ConfigError(f"sqlite_synchronous must be OFF/NORMAL/FULL/EXTRA, got "
                                   f"{sqlite_synchronous!r}")
@@ -136,21 +162,66 @@ class SQLStore(EntryStore):
                 kwargs.setdefault("poolclass", sa.pool.StaticPool)
             else:
                 self._check_sqlite_dir(url)
+        else:
+            # a dead connection in the pool (server restarted) is replaced, not handed out
+            kwargs.setdefault("pool_pre_ping", True)
+        # errors must not carry the rows' contents (questions, answers) into logs
+        kwargs.setdefault("hide_parameters", True)
         try:
-            self.engine: Engine = sa.create_engine(url, **kwargs)
+            engine = sa.create_engine(url, **kwargs)
         except (SQLAlchemyError, ImportError) as exc:
             raise ConfigError(f"cannot open entry store {self._safe_url()}: {exc}") from exc
+        if schema is not None:
+            engine = engine.execution_options(schema_translate_map={None: schema})
+        self.engine: Engine = engine
         if self._sqlite:
             self._install_sqlite_pragmas(sqlite_synchronous.upper())
         # One writer at a time in this process: SQLite serialises writers anyway, and it keeps
         # delete-then-insert of a replaced exact key atomic for every backend.
         self._write_lock = threading.Lock()
         try:
+            self._check_schema()
             self._create_schema()
             if self.get_meta("schema_version") is None:
                 self.set_meta("schema_version", SCHEMA_VERSION)
         except SQLAlchemyError as exc:
-            raise StoreError(f"cannot initialise entry store {self._safe_url()}: {exc}") from exc
+            raise StoreError(f"cannot initialise entry store {self._where()}: {exc}") from exc
+
+    def _check_schema(self) -> None:
+        """Refuse tables this version cannot use: another schema version, or missing columns.
+
+        Nothing is altered: a store written by another version of gistcache may still be in use
+        by it, and changing its tables under it would break that process.
+        """
+        inspector = sa.inspect(self.engine)
+        present = set(inspector.get_table_names(schema=self.schema))
+        for table in (entries, tombstones, meta):
+            if table.name not in present:
+                continue
+            columns = {c["name"]: c for c in inspector.get_columns(table.name, schema=self.schema)}
+            missing = sorted(set(table.c.keys()) - set(columns))
+            if missing:
+                raise ConfigError(
+                    f"entry store {self._where()}: table {table.name} lacks columns "
+                    f"{', '.join(missing)}; it was not made by this version of gistcache "
+                    f"(schema {SCHEMA_VERSION}). Use another database or schema, or export "
+                    f"and re-import the cache; gistcache never alters existing tables")
+            if table is entries and self.engine.dialect.name in _MYSQL:
+                narrow = sorted(n for n in ("created_at", "accessed_at", "expires_at")
+                                if type(columns[n]["type"]).__name__ == "FLOAT")
+                if narrow:
+                    raise ConfigError(
+                        f"entry store {self._where()}: columns {', '.join(narrow)} are "
+                        f"single-precision FLOAT, which rounds timestamps to minutes; schema "
+                        f"{SCHEMA_VERSION} needs DOUBLE. Alter them yourself (ALTER TABLE "
+                        f"{table.name} MODIFY ... DOUBLE) or use a new database")
+        if meta.name in present:
+            found = self.get_meta("schema_version")
+            if found is not None and found != SCHEMA_VERSION:
+                raise ConfigError(
+                    f"entry store {self._where()} has schema version {found}; this version of "
+                    f"gistcache reads schema {SCHEMA_VERSION} only. Open it with the gistcache "
+                    f"that wrote it, or export and re-import; it was left unchanged")
 
     def _create_schema(self) -> None:
         # Several processes (server workers) may open a new database at once: the loser of the
@@ -163,6 +234,10 @@ class SQLStore(EntryStore):
                 if attempt == 4:
                     raise
                 time.sleep(0.05 * (attempt + 1))
+
+    def _where(self) -> str:
+        """The URL (password hidden) and schema, for messages."""
+        return self._safe_url() + (f" (schema {self.schema})" if self.schema else "")
 
     def _safe_url(self) -> str:
         return sa.engine.make_url(self.url).render_as_string(hide_password=True)
@@ -217,12 +292,19 @@ class SQLStore(EntryStore):
         }
         try:
             with self._write_lock:
-                try:
-                    new_id, old, old_size = self._insert(values, entry.exact_key, known_new)
-                except IntegrityError:
-                    if not known_new:
-                        raise
-                    new_id, old, old_size = self._insert(values, entry.exact_key, False)
+                # Another process may insert the same exact key between our look and our insert
+                # (replicas that missed the same question at once): the unique key refuses the
+                # second row, and looking again finds the first one to replace.
+                for attempt in range(_PUT_ATTEMPTS):
+                    try:
+                        new_id, old, old_size = self._insert(
+                            values, entry.exact_key, known_new and attempt == 0)
+                        break
+                    except IntegrityError:
+                        if attempt == _PUT_ATTEMPTS - 1:
+                            raise
+                        # jitter: writers that collided once must not collide again in step
+                        time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
         except SQLAlchemyError as exc:
             raise StoreError(f"put failed: {exc}") from exc
         fields = {k: v for k, v in values.items() if k not in ("right_hits", "context_text")}

@@ -43,7 +43,9 @@ _SQL = ("sqlite", "postgresql", "mysql", "mariadb")
 _SQL_UNSUPPORTED = ("duckdb", "sqlserver", "oracle", "mongo", "redis", "dynamo")
 #: GPTCache's local indexes (and chromadb's embedded mode): gistcache's in-process index
 _IN_PROCESS = ("faiss", "hnswlib", "usearch", "docarray", "chromadb")
-_VECTOR_UNSUPPORTED = ("zilliz", "pgvector", "qdrant", "weaviate", "redis", "lancedb", "mongo")
+_VECTOR_UNSUPPORTED = ("zilliz", "qdrant", "weaviate", "redis", "lancedb", "mongo")
+#: GPTCache's PGVector default URL
+_PGVECTOR_URL = "postgresql://postgres:postgres@localhost:5432/postgres"
 # Settings of GPTCache's in-process indexes; gistcache's own index needs none of them.
 _VECTOR_IGNORED = frozenset({
     "index_path", "index_file_path", "max_elements", "metric", "space", "connectivity",
@@ -107,7 +109,9 @@ class CacheBase:
 
 class VectorBase:
     """The vector index: ``faiss``, ``hnswlib``, ``usearch``, ``docarray`` and ``chromadb``
-    select gistcache's in-process index; so does ``milvus`` with ``local_mode=True``.
+    select gistcache's in-process index; so does ``milvus`` with ``local_mode=True``;
+    ``pgvector`` (``url``, ``collection_name`` as the table) is gistcache's ``PgVectorIndex``
+    (HNSW on cosine: GPTCache's ``index_params`` for IVFFlat/L2 are ignored).
 
     Vectors are compared by cosine similarity on every backend. A Milvus server is refused
     until gistcache's Milvus backend is available (its message says so).
@@ -121,7 +125,12 @@ class VectorBase:
                              "gistcache.gptcache yet: use VectorBase('milvus', local_mode=True, "
                              "...) or 'faiss' (both gistcache's in-process index, shared by "
                              "every process using the same data directory)")
-        if name not in _IN_PROCESS and name != "milvus":
+        self.url: str | None = None
+        self.table = "gistcache_vectors"
+        if name == "pgvector":
+            self.url = _driver_url("postgresql", str(kwargs.pop("url", _PGVECTOR_URL)))
+            self.table = str(kwargs.pop("collection_name", "gptcache"))
+        elif name not in _IN_PROCESS and name != "milvus":
             if name in _VECTOR_UNSUPPORTED:
                 raise ParamError(f"VectorBase {name!r} is not supported by gistcache.gptcache "
                                  f"yet; supported: {', '.join(_IN_PROCESS)} (all mapped to "
@@ -142,7 +151,9 @@ class VectorBase:
         self.top_k = top_k
 
     def __repr__(self) -> str:
-        return f"VectorBase({self.name!r}, dimension={self.dimension}, top_k={self.top_k})"
+        url = f", url={_hide_password(self.url)!r}" if self.url else ""
+        return (f"VectorBase({self.name!r}, dimension={self.dimension}, top_k={self.top_k}"
+                f"{url})")
 
 
 class DataManager:

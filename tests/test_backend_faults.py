@@ -1,0 +1,98 @@
+"""Backends that go away mid-run: requests become bypasses served by the model (logged and
+counted, never an error), and the cache recovers by itself when the backend is back. The
+PostgreSQL (rows and pgvector index) is a throwaway server of this test's own, stopped and
+started again; Redis is pointed at a port where nothing listens."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import FakeClock
+
+from gistcache import Answer, Cache, Config, HitKind
+from gistcache.embedders import WordHashEmbedder
+from gistcache.index.pgvector import PgVectorIndex
+from gistcache.stores import SQLStore, sqlite_url
+from gistcache.stores.redis import RedisExactTier
+
+
+@pytest.fixture
+def postgres() -> Iterator[Any]:
+    from gistcache._errors import MissingExtra
+    from gistcache.testing.pgvector_server import EmbeddedPostgres
+
+    try:
+        server = EmbeddedPostgres()
+    except MissingExtra as exc:
+        pytest.skip(f"no PostgreSQL with pgvector: {exc}")
+    with server:
+        yield server
+
+
+def test_postgresql_down_turns_requests_into_model_calls_and_recovery_is_automatic(
+    postgres: Any, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    cfg = Config(data_dir=str(tmp_path / "data"), verifier=False, similarity_threshold=0.5)
+    cache = Cache(cfg, embedder=WordHashEmbedder(256), store=SQLStore(postgres.url),
+                  index=PgVectorIndex(postgres.url, 256), background=False)
+    calls: list[str] = []
+
+    def model(text: str) -> Any:
+        def call() -> Answer:
+            calls.append(text)
+            return Answer(f"answer to {text}")
+        return call
+
+    try:
+        cache.put("how do I make a cup of green tea", "steep 2 minutes")
+        postgres.halt()
+        with caplog.at_level(logging.WARNING):
+            for text in ("how do I make green tea quickly", "what is the capital of France"):
+                answer, looked = cache.get_or_call(cache.request(text), model(text))
+                assert answer.text == f"answer to {text}"  # the model answered
+                assert looked.kind is HitKind.MISS
+        assert calls == ["how do I make green tea quickly", "what is the capital of France"]
+        errors = cache.metrics.snapshot()["errors"]
+        assert errors.get("store", 0) >= 1 and sum(errors.values()) >= 3
+
+        postgres.resume()  # same port: the pools reconnect by themselves
+        hit = cache.lookup(cache.request("how do I make green tea quickly"))
+        assert hit.kind is HitKind.SEMANTIC and hit.answer == "steep 2 minutes"
+        answer, looked = cache.get_or_call(cache.request("what is the capital of Spain"),
+                                           model("what is the capital of Spain"))
+        again = cache.lookup(cache.request("what is the capital of Spain"))
+        assert again.kind is HitKind.EXACT and again.answer == answer.text
+    finally:
+        cache.close()
+
+
+def test_redis_down_mid_run_falls_back_to_the_store_and_comes_back(
+    tmp_path: Path, redis_prefix: str, clock: FakeClock, redis_server: Any
+) -> None:
+    from conftest import REDIS_URL
+
+    tier = RedisExactTier(SQLStore(sqlite_url(tmp_path / "s.db")), REDIS_URL,
+                          prefix=redis_prefix, clock=clock)
+    tier.retry_after = 0.0  # try Redis again at the next request (no time needs to pass)
+    cfg = Config(data_dir=str(tmp_path / "data"), verifier=False)
+    cache = Cache(cfg, embedder=WordHashEmbedder(64), store=tier, clock=clock, background=False)
+    try:
+        cache.put("first question", "first answer")
+        working = tier.client
+        tier.client = type(working).from_url("redis://127.0.0.1:1/0")  # Redis "goes away"
+        cache.hot.clear()
+        assert cache.get("first question") == "first answer"  # from the store
+        cache.put("second question", "second answer")  # stored; the copy is skipped
+        assert tier.faults >= 2
+        tier.client.close()
+        tier.client = working  # back
+        cache.hot.clear()
+        assert cache.get("second question") == "second answer"
+        # the store's row was copied to Redis again on the way
+        assert redis_server.exists(f"{redis_prefix}x:{cache.request('second question').exact_key}")
+    finally:
+        cache.close()
