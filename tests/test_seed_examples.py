@@ -79,9 +79,10 @@ def test_similar_questions_are_answered_from_the_cache(up: FakeOpenAI, tmp_path:
     original = got[0][2]
     assert original.startswith(fake_answer("what's github"))
     assert up.call_count("/chat/completions") == 1
-    for question, seconds, answer in got[1:]:
+    # one upstream call in all: every later answer came from the cache (its time is printed by
+    # the example, not asserted: a loaded machine can take longer than the fake model's delay)
+    for question, _seconds, answer in got[1:]:
         assert answer == original, question
-        assert seconds < LATENCY, question  # it cannot have waited for the upstream
 
 
 def test_temperature_example_either_asks_the_model_or_the_cache(up: FakeOpenAI,
@@ -96,7 +97,8 @@ def test_temperature_example_either_asks_the_model_or_the_cache(up: FakeOpenAI,
     calls = up.call_count("/chat/completions")
     assert elapsed[0] >= LATENCY
     assert 1 <= calls <= 3
-    assert sum(1 for t in elapsed if t >= LATENCY) == calls
+    # each model call waited the fake model's latency (a cache answer may too, on a loaded machine)
+    assert sum(1 for t in elapsed if t >= LATENCY) >= calls
 
 
 def test_drop_in_lines_make_the_original_code_cached(up: FakeOpenAI, tmp_path: Path) -> None:
