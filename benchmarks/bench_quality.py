@@ -27,8 +27,7 @@ Systems:
 * ``gistcache``: the default pipeline — an exact hit when the two texts normalise equal (case,
   spacing, quotes, end punctuation: the cache's exact tier), else the route embedder's cosine
   (English on all-MiniLM-L6-v2, other scripts on multilingual-e5-small) at least the threshold,
-  identifiers
-  equal, the pair verifier's P(same answer) at least its shipped threshold;
+  identifiers equal, the pair verifier's P(same answer) at least its shipped threshold;
 * ``previous``: the pipeline the pair verifier replaced (all-MiniLM-L6-v2 for every language,
   cosine 0.80 + word-list guards + a logistic verifier), measured once with this script at commit
   8bef2b4 (``--previous``) and kept in ``benchmarks/results/quality_previous.md``;
