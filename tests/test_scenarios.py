@@ -38,7 +38,9 @@ from gistcache.testing import FakeOpenAI
 
 MODEL = "gpt-4o-mini"
 CLAUDE = "claude-sonnet-4-5"
-TIMEOUT = 0.5  # the upstream timeout of the timeout scenario (the fake hangs for longer)
+TIMEOUT = 1.5  # the upstream timeout of the timeout scenario (the fake hangs for longer); the
+# burst scenarios keep their fake model's latency well inside it, so a loaded machine cannot turn
+# a slow answer into a timeout
 
 
 @dataclass(frozen=True)
@@ -477,7 +479,7 @@ def _upstream_error(status: int) -> Callable[[Driver, FakeOpenAI], None]:
 
 
 def upstream_timeout(d: Driver, up: FakeOpenAI) -> None:
-    up.hang_next(TIMEOUT * 6)
+    up.hang_next(TIMEOUT * 3)
     assert d.ask(Q).error == "timeout"
     r = d.ask(Q)
     assert r.kind == "miss" and r.text and Q in r.text
@@ -499,7 +501,7 @@ def stream_without_end(d: Driver, up: FakeOpenAI) -> None:
 
 
 def coalesced_burst(d: Driver, up: FakeOpenAI) -> None:
-    up.latency = 0.3  # all five are in flight while the first is answered
+    up.latency = 0.6  # all five are in flight while the first is answered
     replies = d.burst([(Q, up.api_key)] * 5)
     assert d.calls() == 1
     assert len({r.text for r in replies}) == 1 and replies[0].text
@@ -508,7 +510,7 @@ def coalesced_burst(d: Driver, up: FakeOpenAI) -> None:
 
 
 def burst_with_a_bad_key(d: Driver, up: FakeOpenAI) -> None:
-    up.latency = 0.3
+    up.latency = 0.6
     replies = d.burst([(Q, "sk-wrong")] + [(Q, up.api_key)] * 5)
     assert replies[0].error == 401  # the bad key's 401 is its own ...
     assert all(r.error is None and r.text and Q in r.text for r in replies[1:])  # ... only
@@ -516,7 +518,7 @@ def burst_with_a_bad_key(d: Driver, up: FakeOpenAI) -> None:
 
 
 def leader_fails(d: Driver, up: FakeOpenAI) -> None:
-    up.latency = 0.3
+    up.latency = 0.6
     up.fail_next(429)
     replies = d.burst([(Q, up.api_key)] * 4)
     # the leader got the 429; its followers made their own calls and were answered
@@ -525,7 +527,7 @@ def leader_fails(d: Driver, up: FakeOpenAI) -> None:
 
 
 def leader_gets_garbage(d: Driver, up: FakeOpenAI) -> None:
-    up.latency = 0.3
+    up.latency = 0.6
     up.garbage_next()
     replies = d.burst([(Q, up.api_key)] * 3)
     texts = sorted(r.text or "" for r in replies)
