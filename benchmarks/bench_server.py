@@ -34,7 +34,6 @@ import json
 import logging
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import machine, md_table, ms, now_utc, summarize
 
-from gistcache.testing import FakeOpenAI
+from gistcache.testing import FakeOpenAI, free_port, wait_ready
 
 DATA = Path(__file__).resolve().parent / "data" / "chatbot_pairs.jsonl"
 MODEL = "gpt-4o-mini"
@@ -68,10 +67,6 @@ def _body(text: str) -> bytes:
     return json.dumps({"model": MODEL, "messages": [{"role": "user", "content": text}]}).encode()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Server:
@@ -79,7 +74,7 @@ class Server:
 
     def __init__(self, workers: int, upstream: FakeOpenAI, data_dir: str,
                  pythonpath: str | None = None) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "GISTCACHE_UPSTREAM_KEY": upstream.api_key}
         if pythonpath:
@@ -90,18 +85,7 @@ class Server:
             [sys.executable, "-m", "gistcache.cli", "serve", "--port", str(self.port),
              "--workers", str(workers), "--data-dir", data_dir, "--upstream", upstream.base_url,
              "--log-level", "warning"], env=env)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("the server exited during startup")
-            try:
-                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        else:
-            raise RuntimeError("the server did not become ready")
+        wait_ready(self.proc, self.url, 120)
         if workers > 1:
             time.sleep(5)  # /readyz answers as soon as one worker is up; let the others load
 

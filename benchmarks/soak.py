@@ -33,7 +33,6 @@ import logging
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -48,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import machine, md_table, ms, now_utc, summarize
 
-from gistcache.testing import FakeOpenAI
+from gistcache.testing import FakeOpenAI, free_port, wait_ready
 
 DATA = Path(__file__).resolve().parent / "data" / "chatbot_pairs.jsonl"
 MODEL = "gpt-4o-mini"
@@ -61,10 +60,6 @@ def _questions() -> list[tuple[str, str]]:
     return [(r["a"], r["b"]) for r in rows if r["label"] == 1]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _rss_bytes(pid: int) -> int:
@@ -88,7 +83,7 @@ class Server:
     """``gistcache serve`` in its own process, on 127.0.0.1."""
 
     def __init__(self, upstream: FakeOpenAI, data_dir: str, max_entries: int) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "GISTCACHE_UPSTREAM_KEY": upstream.api_key,
                "GISTCACHE_ADMIN_KEY": ADMIN, "GISTCACHE_MAX_ENTRIES": str(max_entries)}
@@ -96,17 +91,7 @@ class Server:
             [sys.executable, "-m", "gistcache.cli", "serve", "--host", "127.0.0.1",
              "--port", str(self.port), "--data-dir", data_dir, "--upstream", upstream.base_url,
              "--log-level", "warning"], env=env)
-        deadline = time.monotonic() + 180
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("the server exited during startup")
-            try:
-                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError("the server did not become ready")
+        wait_ready(self.proc, self.url, 180)
 
     def stop(self) -> None:
         self.proc.send_signal(signal.SIGINT)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -23,7 +22,7 @@ from gistcache.cli import build_parser
 from gistcache.embedders import WordHashEmbedder
 from gistcache.openai import cache_info, default_client, wrap
 from gistcache.server import ServerSettings, create_app
-from gistcache.testing import FakeOpenAI
+from gistcache.testing import FakeOpenAI, free_port
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 MODEL = "gpt-4o-mini"
@@ -90,16 +89,11 @@ def test_serve_help_gives_the_real_similarity_default(capsys: pytest.CaptureFixt
     assert f"(default {DEFAULT_THRESHOLD:.2f})" in " ".join(capsys.readouterr().out.split())
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["TERM", "INT"])
 def test_serve_stops_cleanly_on_a_signal(tmp_path: Path, sig: signal.Signals) -> None:
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "PYTHONPATH": str(SRC), "GISTCACHE_EMBEDDER": "hash"}
     env.pop("OPENAI_API_KEY", None)
     proc = subprocess.Popen(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 import sys
 import threading
 from collections.abc import AsyncIterator, Iterator
@@ -22,7 +21,7 @@ from gistcache import Answer, Cache, HitKind, InvalidRequest, MissingExtra, chat
 from gistcache._endpoints import upstream_id, with_upstream
 from gistcache.openai import CachedAsyncOpenAI, CachedOpenAI, CacheInfo, cache_info, wrap
 from gistcache.stores import SQLStore
-from gistcache.testing import FakeOpenAI
+from gistcache.testing import FakeOpenAI, free_port
 
 MODEL = "gpt-4o-mini"
 TOOLS = [{"type": "function", "function": {
@@ -507,10 +506,6 @@ def test_bad_controls_are_named(up: FakeOpenAI, client: Any,
 # -- errors --------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.mark.parametrize(
@@ -536,7 +531,7 @@ def test_upstream_errors_are_the_sdks_own_and_never_cached(
         up.hang_next(2.0)
         timeout = 0.2
     else:
-        base_url = f"http://127.0.0.1:{_free_port()}/v1"
+        base_url = f"http://127.0.0.1:{free_port()}/v1"
     with openai.OpenAI(base_url=base_url, api_key=key, max_retries=0, timeout=timeout) as raw:
         client = wrap(raw, cache)
         with pytest.raises(error):

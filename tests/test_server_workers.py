@@ -5,7 +5,6 @@ from __future__ import annotations
 import collections
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,15 +15,11 @@ from typing import Any
 import httpx
 import pytest
 
-from gistcache.testing import FakeOpenAI
+from gistcache.testing import FakeOpenAI, free_port, wait_ready
 
 MODEL = "gpt-4o-mini"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _body(text: str) -> dict[str, Any]:
@@ -35,7 +30,7 @@ class Served:
     """A ``gistcache serve`` subprocess, stopped with SIGINT like Ctrl-C."""
 
     def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
         self._out = log.open("wb")
@@ -44,17 +39,8 @@ class Served:
             env={**os.environ, **env}, stdout=self._out, stderr=subprocess.STDOUT)
 
     def wait_ready(self, limit: float = 90.0) -> None:
-        deadline = time.monotonic() + limit
-        while time.monotonic() < deadline:  # waiting for startup, not for time to pass
-            if self.proc.poll() is not None:
-                raise AssertionError(f"server exited: {self.log.read_text()}")
-            try:
-                if httpx.get(self.url + "/readyz", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise AssertionError(f"server not ready: {self.log.read_text()}")
+        wait_ready(self.proc, self.url, limit,
+                   detail=lambda: f": {self.log.read_text()}", poll=0.1)
 
     def chat(self, text: str, **headers: str) -> httpx.Response:
         # a new connection each time, so that the kernel may pick either worker

@@ -13,7 +13,6 @@ import importlib.util
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
@@ -21,6 +20,7 @@ from types import TracebackType
 from typing import Any
 
 from gistcache._errors import MissingExtra
+from gistcache.testing._process import free_port
 
 __all__ = ["EmbeddedPostgres", "ServerFailed"]
 
@@ -29,11 +29,6 @@ class ServerFailed(RuntimeError):
     """initdb or the server failed; the message carries the end of its output."""
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
 
 
 class EmbeddedPostgres:
@@ -70,7 +65,7 @@ class EmbeddedPostgres:
             account = pwd.getpwnam(self.user)
             os.chown(self.base, account.pw_uid, account.pw_gid)
         data = self.base / "data"
-        self.port = _free_port()
+        self.port = free_port()
         try:
             init = self._run("initdb", "-D", str(data), "-U", "postgres", "--auth=trust",
                              "-E", "UTF8", "--no-sync")
