@@ -557,7 +557,7 @@ def test_cli_runs_in_the_foreground_until_ctrl_c() -> None:
             with openai.OpenAI(base_url=base_url, api_key="sk-cli", max_retries=0) as sdk:
                 assert sdk.models.retrieve("gpt-4o").id == "gpt-4o"
             proc.send_signal(signal.SIGINT)
-            assert proc.wait(timeout=10) == 0
+            assert proc.wait(timeout=30) == 0
         finally:
             if proc.poll() is None:
                 proc.kill()
