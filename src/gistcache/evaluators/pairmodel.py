@@ -83,23 +83,19 @@ class TokenEncoder:
 
     def __init__(self, model_path: str | Path | None = None, *, threads: int | None = None,
                  tokenizer_path: str | Path | None = None, memo: int = _MEMO) -> None:
-        import onnxruntime as ort
         from tokenizers import Tokenizer
 
-        from ..embedders.onnx import MINILM_SHA256, _verify_sha256, default_model_path
+        from ..embedders.onnx import (
+            MINILM_SHA256,
+            _verify_sha256,
+            default_model_path,
+            load_session,
+        )
 
         path = Path(model_path) if model_path is not None else default_model_path()
         if model_path is None:
             _verify_sha256(path, MINILM_SHA256)
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or 0
-        options.inter_op_num_threads = 1
-        options.log_severity_level = 3
-        try:
-            self._session = ort.InferenceSession(
-                str(path), sess_options=options, providers=["CPUExecutionProvider"])
-        except Exception as exc:  # onnxruntime raises several private exception types
-            raise ConfigError(f"cannot load the pair verifier's encoder {path}: {exc}") from exc
+        self._session = load_session(path, threads, "the pair verifier's encoder")
         tok_path = Path(tokenizer_path) if tokenizer_path else _data_file("pair-tokenizer.json")
         self._tokenizer = Tokenizer.from_str(tok_path.read_text(encoding="utf-8"))
         self._tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
