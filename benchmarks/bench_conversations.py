@@ -18,7 +18,8 @@ Sets:
   ``fresh2_conv`` (``fresh2_conv.jsonl``, second round, unseen until this run): written before
   tuning by writers who saw none of the tuning data or rules — the figures that count;
 * ``conversations_tune`` (``benchmarks/data/conversations_tune.jsonl``, from
-  ``benchmarks/gen_conversations.py``): what the conversation matcher's settings were chosen on;
+  ``benchmarks/gen_conversations.py``) and ``natural_conv`` (``natural_conv.jsonl``, 120 pairs
+  written from one brief): what the conversation matcher's settings are chosen on;
 * ``last message only``: the same fresh pairs with a cache keyed on the last message alone (the
   GPTCache default), for scale.
 """
@@ -118,6 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     tune = DATA / "conversations_tune.jsonl"
     if tune.exists() and args.only != "fresh":
         sets.append(("conversations_tune (tuning)", tune, "last_user"))
+    if args.only != "fresh":
+        sets.append(("natural_conv (tuning, written)", DATA / "natural_conv.jsonl", "last_user"))
     if args.only != "tune":
         sets.append(("fresh_conv (fresh, first round)", DATA / "fresh_conv.jsonl", "last_user"))
         sets.append(("fresh2_conv (fresh, second round)", DATA / "fresh2_conv.jsonl",

@@ -63,6 +63,7 @@ from _embcache import CachedEmbedder  # noqa: E402
 from gistcache._types import normalize_text  # noqa: E402
 from gistcache.config import DEFAULT_MULTILINGUAL_THRESHOLD, DEFAULT_THRESHOLD  # noqa: E402
 from gistcache.embedders import E5Embedder, OnnxEmbedder, RoutedEmbedder  # noqa: E402
+from gistcache.evaluators.crossmodel import CrossVerifier, JointVerifier  # noqa: E402
 from gistcache.evaluators.guards import veto  # noqa: E402
 from gistcache.evaluators.identifiers import identifiers  # noqa: E402
 from gistcache.evaluators.pairmodel import PairVerifier  # noqa: E402
@@ -131,6 +132,10 @@ def load_sets(qqp_n: int) -> list[PairSet]:
         if gen.exists():
             dev = [r for r in _read(gen) if _bucket(str(r["id"])) < 5]
             sets.append(PairSet(f"generated_{lang}", "tuning", dev))
+    for lang in ("en", "ko"):
+        # the written tuning pairs' development share (train_pair_cross.py trains on the rest)
+        dev = [r for r in _read(DATA / f"natural_{lang}.jsonl") if _bucket(str(r["id"])) < 20]
+        sets.append(PairSet(f"natural_{lang}", "tuning", dev))
     mock = _read(SHARED / "gptcache_mock_pairs.jsonl")
     for r in mock:
         r["kind"] = "mock"
@@ -139,6 +144,8 @@ def load_sets(qqp_n: int) -> list[PairSet]:
     sets.append(PairSet("fresh_ko", "fresh", _read(DATA / "fresh_ko.jsonl")))
     sets.append(PairSet("fresh2_en", "fresh", _read(DATA / "fresh2_en.jsonl")))
     sets.append(PairSet("fresh2_ko", "fresh", _read(DATA / "fresh2_ko.jsonl")))
+    sets.append(PairSet("fresh3_en", "fresh", _read(DATA / "fresh3_en.jsonl")))
+    sets.append(PairSet("fresh3_ko", "fresh", _read(DATA / "fresh3_ko.jsonl")))
     return sets
 
 
@@ -148,14 +155,13 @@ def _cos(embedder: Any, rows: Sequence[dict[str, Any]]) -> np.ndarray:
     return np.asarray((a * b).sum(axis=1), dtype=np.float64)
 
 
-def score(sets: Sequence[PairSet]) -> None:
+def score(sets: Sequence[PairSet], verifier: Any) -> None:
     """Fill every set's scores: cosines, identifiers, verifier probabilities (timed)."""
     minilm = CachedEmbedder(OnnxEmbedder, name="all-MiniLM-L6-v2-int8", dimension=384,
                             store="quality")
     e5 = CachedEmbedder(E5Embedder, name="multilingual-e5-small-q4", dimension=384,
                         store="quality")
     routed = RoutedEmbedder(minilm, e5)
-    verifier = PairVerifier()
     for ps in sets:
         t = time.perf_counter()
         rows = ps.rows
@@ -165,11 +171,20 @@ def score(sets: Sequence[PairSet]) -> None:
         ps.scores["cos_minilm"] = _cos(minilm, rows)
         ps.scores["ident_ok"] = np.asarray([identifiers(r["a"]) == identifiers(r["b"])
                                             for r in rows])
-        # encode every text once, in batches, then run the head per pair
-        verifier.encoder._memo_size = 10**6
-        texts = sorted({x for r in rows for x in (r["a"], r["b"])}, key=len)
-        for i in range(0, len(texts), 64):
-            verifier.encoder.encode(texts[i : i + 64])
+        head = verifier.head if isinstance(verifier, JointVerifier) else verifier
+        if isinstance(head, PairVerifier):
+            # encode every text once, in batches, then run the head per pair
+            head.encoder._memo_size = 10**6
+            texts = sorted({x for r in rows for x in (r["a"], r["b"])}, key=len)
+            for i in range(0, len(texts), 64):
+                head.encoder.encode(texts[i : i + 64])
+        if isinstance(verifier, JointVerifier):
+            # each of the joint verifier's two models alone, for the ablation rows (the joint
+            # pass below then reads both models' memos)
+            verifier.cross._memo_size = 10**6
+            for name, model in (("p_head", verifier.head), ("p_cross", verifier.cross)):
+                ps.scores[name] = np.asarray([model.probabilities(r["b"], [r["a"]])[0]
+                                              for r in rows])
         ps.scores["p"] = np.asarray([verifier.probabilities(r["b"], [r["a"]])[0] for r in rows])
         ps.scores["guards_ok"] = np.asarray([veto(r["b"], r["a"]) is None for r in rows])
         # the cache's exact tier answers these before any embedding
@@ -180,18 +195,26 @@ def score(sets: Sequence[PairSet]) -> None:
 
 
 def systems(ps: PairSet, threshold: float, bar: float, guards: bool = GUARDS,
-            multilingual: float = DEFAULT_MULTILINGUAL_THRESHOLD) -> dict[str, np.ndarray]:
-    """Which pairs each system serves."""
+            multilingual: float = DEFAULT_MULTILINGUAL_THRESHOLD,
+            ablation: dict[str, float] | None = None) -> dict[str, np.ndarray]:
+    """Which pairs each system serves.
+
+    ``ablation`` maps a score column (``p_head``, ``p_cross``) to its model's own bar: the same
+    pipeline with only that model as the verifier, reported beside the shipped one.
+    """
     s = ps.scores
     bars = np.where(s["multilingual"], max(threshold, multilingual), threshold)
-    served = (s["cos_route"] >= bars) & s["ident_ok"] & (s["p"] >= bar)
+    routed = (s["cos_route"] >= bars) & s["ident_ok"]
     if guards:
-        served &= s["guards_ok"]
-    return {
-        "gistcache": served | s["exact"],
-        "cosine": s["cos_minilm"] >= COSINE_ONLY,
-        "GPTCache 0.1.44": s["cos_minilm"] >= GPTCACHE_COSINE,
-    }
+        routed &= s["guards_ok"]
+    out = {"gistcache": (routed & (s["p"] >= bar)) | s["exact"]}
+    for column, own_bar in (ablation or {}).items():
+        if column in s:
+            label = {"p_head": "token head only", "p_cross": "cross-encoder only"}[column]
+            out[f"  {label}"] = (routed & (s[column] >= own_bar)) | s["exact"]
+    out["cosine"] = s["cos_minilm"] >= COSINE_ONLY
+    out["GPTCache 0.1.44"] = s["cos_minilm"] >= GPTCACHE_COSINE
+    return out
 
 
 def rates(served: np.ndarray, labels: np.ndarray) -> dict[str, float]:
@@ -269,11 +292,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tune", action="store_true",
                         help="print the tuning split at several thresholds and stop (fresh and "
                              "report sets are not even scored)")
+    parser.add_argument("--verifier", choices=("joint", "cross", "head"), default="joint",
+                        help="the shipped joint verifier (default), or one of its two models")
+    parser.add_argument("--verifier-dir", type=Path, default=None,
+                        help="a directory holding another trained verifier's files")
     args = parser.parse_args(argv)
+    verifier = {"joint": JointVerifier, "cross": CrossVerifier,
+                "head": PairVerifier}[args.verifier](args.verifier_dir)
     sets = load_sets(args.qqp)
     if args.tune:
         sets = [ps for ps in sets if ps.split == "tuning"]
-        score(sets)
+        score(sets, verifier)
         grid = [(g, t, m, b) for g in (False, True)
                 for t in (0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
                 for m in (0.8, 0.82, 0.84, 0.86, 0.88, 0.9)
@@ -286,15 +315,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"guards={g:d} cos>={t:.2f} multilingual>={m:.2f} P>={b:.2f}: "
                   + "  ".join(line))
         return 0
-    score(sets)
-    verifier = PairVerifier()
+    score(sets, verifier)
     bar, threshold = verifier.threshold, DEFAULT_THRESHOLD
+    ablation = ({"p_head": verifier.head.threshold, "p_cross": verifier.cross.threshold}
+                if isinstance(verifier, JointVerifier) else None)
 
     overall: list[list[str]] = []
     kinds_rows: list[list[str]] = []
     results: dict[str, Any] = {"threshold": threshold, "verifier_bar": bar, "sets": {}}
     for ps in sets:
-        served = systems(ps, threshold, bar)
+        served = systems(ps, threshold, bar, ablation=ablation)
         res = {name: rates(m, ps.labels) for name, m in served.items()}
         results["sets"][f"{ps.name}/{ps.split}"] = {
             "systems": res, "kinds": {n: by_kind(m, ps) for n, m in served.items()}}
@@ -310,9 +340,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         f"Run {now_utc()} on {machine()['cpu']} ({machine()['cores']} cores) with "
         "`.venv/bin/python benchmarks/bench_quality.py`.",
-        f"gistcache: route cosine >= {threshold}, identifiers equal, pair verifier P >= {bar} "
-        f"(shipped; chosen on the tuning split). **Fresh** sets were written before tuning by "
-        "writers who saw no tuning data and were never used to choose anything.",
+        f"gistcache: route cosine >= {threshold}, identifiers equal, guards, pair verifier "
+        f"({args.verifier}) P >= {bar} (shipped; chosen on the tuning split). "
+        + ("The indented rows are the same pipeline with only one of the joint verifier's two "
+           f"models, each at its own bar (token head {ablation['p_head']}, cross-encoder "
+           f"{ablation['p_cross']}). " if ablation else "")
+        + "**Fresh** sets were written before tuning by writers who saw no tuning data and "
+        "were never used to choose anything.",
         "",
         md_table(["split", "set", "system", "pairs", "precision", "recall", "F1", "wrong hits"],
                  overall),

@@ -380,7 +380,10 @@ def test_paraphrase_hits_with_the_default_embedder(
     model, replies = _model("Paris", "Berlin", "unused")
     ask = SystemMessage("Answer in one word.")
     assert model.invoke([ask, HumanMessage("What is the capital of France?")]).content == "Paris"
-    paraphrase = [ask, HumanMessage("Could you tell me the capital of France?")]
+    # (this tests the adapter's semantic path; the verifier's quality is benchmarked in
+    # bench_quality.py: "Could you tell me ...", the example here before, is a miss since the
+    # token head's bar went to 0.93 — P 0.89, cross-encoder 0.948 < 0.95)
+    paraphrase = [ask, HumanMessage("Can you tell me the capital of France?")]
     assert model.invoke(paraphrase).content == "Paris"
     other_country = [ask, HumanMessage("What is the capital of Germany?")]
     assert model.invoke(other_country).content == "Berlin"

@@ -1,4 +1,7 @@
-"""The shipped pair verifier: verified files, and verdicts on questions it was not trained on."""
+"""The pair verifier's token head: verified files, and verdicts on questions it was not trained on.
+
+The joint verifier it is part of, and the evaluator, are tested in ``test_cross_verifier.py``.
+"""
 
 from __future__ import annotations
 
@@ -10,10 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from gistcache import Cache, Config
 from gistcache._errors import ConfigError
-from gistcache._types import CacheRequest, Candidate, Entry
-from gistcache.evaluators import PairVerifierEvaluator
 from gistcache.evaluators.pairmodel import HEAD_FIELDS, PairHead, PairVerifier, pair_features
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "gistcache" / "data"
@@ -113,29 +113,3 @@ def test_a_head_missing_arrays_is_refused(tmp_path: Path) -> None:
     np.savez(tmp_path / "h.npz", w1=np.zeros((3, 2), dtype=np.float32))
     with pytest.raises(ConfigError, match="lacks"):
         PairHead.load(tmp_path / "h.npz")
-
-
-def test_the_evaluator_reports_its_probability_and_honours_its_bar(verifier: PairVerifier
-                                                                   ) -> None:
-    entry = Entry(id=1, scope_key="s", exact_key="e", key_text="How do I sell my car?",
-                  answer="x")
-    refused = PairVerifierEvaluator(verifier=verifier).judge(
-        CacheRequest("How do I buy a car?"), Candidate(entry, 0.9))
-    assert not refused.accepted and "verifier: P(same answer)" in refused.reason
-    assert PairVerifierEvaluator(0.0, verifier=verifier).judge(
-        CacheRequest("How do I buy a car?"), Candidate(entry, 0.9)).accepted
-    with pytest.raises(ConfigError):
-        PairVerifierEvaluator(1.5)
-
-
-def test_the_default_cache_serves_a_variant_and_refuses_a_flip() -> None:
-    cache = Cache(Config(data_dir=":memory:"), background=False)
-    try:
-        cache.put("Which foods are safe for dogs to eat?", "Carrots, apples (no seeds), ...")
-        assert cache.get("which foods are safe for dogs to eat") is not None
-        assert cache.get("Which foods are not safe for dogs to eat?") is None
-        cache.put("서울에서 부산까지 KTX로 얼마나 걸려요?", "약 2시간 30분")
-        assert cache.get("서울에서 부산까지 KTX로 얼마나 걸려요") is not None
-        assert cache.get("서울에서 부산까지 KTX 요금이 얼마예요?") is None
-    finally:
-        cache.close()

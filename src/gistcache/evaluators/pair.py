@@ -3,27 +3,41 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from .._errors import ConfigError
 from .._types import CacheRequest, Candidate
 from ._base import ACCEPT, Evaluator, Verdict
-from .pairmodel import PairVerifier
+from .crossmodel import JointVerifier
 
-__all__ = ["PairVerifierEvaluator"]
+__all__ = ["PairVerifierEvaluator", "Verifier"]
+
+
+class Verifier(Protocol):
+    """What the evaluator needs of a pair verifier model."""
+
+    threshold: float
+
+    def probabilities(self, query: str, stored: Sequence[str]) -> list[float]:
+        """P(one answer serves both) of the query against each stored question."""
+        ...
 
 
 class PairVerifierEvaluator(Evaluator):
     """Accepts a candidate when the pair verifier's P(same answer) reaches ``threshold``.
 
-    The verifier carries its own encoder, so it works with any embedder; it is loaded on first
-    use (a cache that never sees a paraphrase candidate never loads it).
+    The verifier (by default the token head and the cross-encoder together,
+    :class:`~.crossmodel.JointVerifier`) reads the two texts
+    itself, so it works with any embedder; it is loaded on first use (a cache that never sees a
+    paraphrase candidate never loads it).
     """
 
     requires = frozenset({"key_text"})
 
     def __init__(self, threshold: float | None = None, *, directory: str | Path | None = None,
-                 verifier: PairVerifier | None = None) -> None:
+                 verifier: Verifier | None = None) -> None:
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise ConfigError(f"verifier_threshold is a probability in [0, 1], got {threshold!r}")
         self._threshold = threshold
@@ -32,12 +46,12 @@ class PairVerifierEvaluator(Evaluator):
         self._lock = threading.Lock()
 
     @property
-    def verifier(self) -> PairVerifier:
+    def verifier(self) -> Verifier:
         """The loaded model (loaded, and its files verified, on first use)."""
         if self._verifier is None:
             with self._lock:
                 if self._verifier is None:
-                    self._verifier = PairVerifier(self._directory)
+                    self._verifier = JointVerifier(self._directory)
         return self._verifier
 
     @property

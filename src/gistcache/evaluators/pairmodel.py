@@ -78,6 +78,37 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def load_manifest(base: Path, name: str, fmt: str, files: set[str]) -> dict[str, Any]:
+    """A shipped model's manifest, after checking it and the sha256 of every file it lists.
+
+    Refused with a ConfigError naming the problem: an unreadable manifest, another format, a
+    listed file missing or altered, one of ``files`` not listed, or no acceptance threshold in
+    (0, 1).
+    """
+    path = base / name
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read the pair verifier manifest {path}: {exc}") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") != fmt:
+        raise ConfigError(f"{path} is not a {fmt} manifest")
+    listed = manifest.get("sha256")
+    if not isinstance(listed, dict) or not files <= set(listed):
+        raise ConfigError(f"{path} must list the sha256 of {', '.join(sorted(files))}")
+    for file, expected in listed.items():
+        if not (base / file).is_file():
+            raise ConfigError(f"pair verifier file {base / file} is missing")
+        actual = _sha256(base / file)
+        if actual != expected:
+            raise ConfigError(f"pair verifier file {base / file} has sha256 {actual}, "
+                              f"expected {expected}: refusing an unverified model")
+    threshold = manifest.get("threshold")
+    if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) \
+            or not 0.0 < threshold < 1.0:
+        raise ConfigError(f"{path} has no acceptance threshold in (0, 1)")
+    return manifest
+
+
 class TokenEncoder:
     """Token-level all-MiniLM-L6-v2 states, with a memo of recent texts (stored ones repeat)."""
 
@@ -238,19 +269,8 @@ class PairVerifier:
     def __init__(self, directory: str | Path | None = None, *,
                  encoder: TokenEncoder | None = None) -> None:
         base = Path(directory) if directory is not None else _data_file("")
-        manifest_path = base / "pair-verifier.json"
-        try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise ConfigError(f"cannot read the pair verifier manifest {manifest_path}: "
-                              f"{exc}") from exc
-        if manifest.get("format") != FORMAT:
-            raise ConfigError(f"{manifest_path} is not a {FORMAT} manifest")
-        for name, expected in manifest["sha256"].items():
-            actual = _sha256(base / name)
-            if actual != expected:
-                raise ConfigError(f"pair verifier file {base / name} has sha256 {actual}, "
-                                  f"expected {expected}: refusing an unverified model")
+        manifest = load_manifest(base, "pair-verifier.json", FORMAT,
+                                 {"pair-head.npz", "pair-tokenizer.json"})
         self.threshold = float(manifest["threshold"])
         self.manifest = manifest
         self.head = PairHead.load(base / "pair-head.npz")

@@ -1,0 +1,141 @@
+"""The pair verifier's cross-encoder, which reads the stored question and the new one together.
+
+``[CLS] stored [SEP] asked [SEP]`` goes through all-MiniLM-L6-v2's six transformer layers,
+fine-tuned to say whether one answer serves both questions (mean-pooled last layer → one
+logit). Because every token of one question attends to every token of the other, the model
+compares them in context, and what it knows about which differences matter it learned from
+about 14,000 labelled pairs, not from word lists. Its strength is the reworded English question,
+where the token head (:mod:`.pairmodel`) is weakest; the default verifier,
+:class:`JointVerifier`, uses both.
+
+Korean and other scripts the model's English vocabulary lacks: the tokenizer decomposes Hangul
+syllables into jamo, and the jamo that BERT's vocabulary has no entry for take its unused slots
+(``pair-tokenizer.json``); their rows were learned in training, so Korean is read letter by letter
+rather than as ``[UNK]`` — but an English model learns little Korean from a few thousand pairs,
+and in Korean it rarely reaches its bar (the token head carries Korean).
+
+Shipped as ``gistcache/data/pair-cross.onnx`` (int8 matrices, fp16 word embeddings, 35 MB) with
+the manifest
+``pair-cross.json`` (sha256 of the model and the tokenizer, the acceptance bar, a training
+summary); both files are checked before the model is loaded. Trained by
+``benchmarks/train_pair_cross.py`` on tuning data only. Each candidate is scored in a run of its
+own: the int8 model scales its activations per run, so in a padded batch one candidate's score
+would move another's, and a decision must not depend on which other entries were near. Results are
+memoised per (stored, asked) pair.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .._errors import EmbedderError
+from .pairmodel import _data_file, load_manifest
+
+__all__ = ["FORMAT", "CrossVerifier", "JointVerifier"]
+
+FORMAT = "gistcache-pair-cross/1"
+_MEMO = 4096
+
+
+class CrossVerifier:
+    """P(one answer serves both questions), from the shipped, sha256-checked cross-encoder."""
+
+    def __init__(self, directory: str | Path | None = None, *, threads: int | None = None,
+                 memo: int = _MEMO) -> None:
+        from tokenizers import Tokenizer
+
+        from ..embedders.onnx import load_session
+
+        base = Path(directory) if directory is not None else _data_file("")
+        manifest = load_manifest(base, "pair-cross.json", FORMAT,
+                                 {"pair-cross.onnx", "pair-tokenizer.json"})
+        self.manifest: dict[str, Any] = manifest
+        self.threshold = float(manifest["threshold"])
+        self._session = load_session(base / "pair-cross.onnx", threads, "the pair verifier")
+        self._tokenizer = Tokenizer.from_str(
+            (base / "pair-tokenizer.json").read_text(encoding="utf-8"))
+        self._tokenizer.enable_truncation(max_length=int(manifest.get("max_length", 128)))
+        self._memo: OrderedDict[tuple[str, str], float] = OrderedDict()
+        self._memo_size = memo
+        self._lock = threading.Lock()
+
+    def probabilities(self, query: str, stored: Sequence[str]) -> list[float]:
+        """P(same answer) of the query against each stored question (one run per pair)."""
+        out: list[float | None] = []
+        with self._lock:
+            for text in stored:
+                hit = self._memo.get((text, query))
+                if hit is not None:
+                    self._memo.move_to_end((text, query))
+                out.append(hit)
+        todo = list(dict.fromkeys(t for t, p in zip(stored, out, strict=True) if p is None))
+        if todo:
+            fresh = dict(zip(todo, self._run(query, todo), strict=True))
+            with self._lock:
+                for text, p in fresh.items():
+                    self._memo[(text, query)] = p
+                while len(self._memo) > self._memo_size:
+                    self._memo.popitem(last=False)
+            out = [p if p is not None else fresh[t] for t, p in zip(stored, out, strict=True)]
+        return [float(p) for p in out if p is not None]
+
+    def _run(self, query: str, stored: list[str]) -> list[float]:
+        out = []
+        try:
+            for encoding in self._tokenizer.encode_batch([(s, query) for s in stored]):
+                ids = np.asarray([encoding.ids], dtype=np.int64)
+                feed = {"input_ids": ids, "attention_mask": np.ones_like(ids),
+                        "token_type_ids": np.asarray([encoding.type_ids], dtype=np.int64)}
+                out.append(float(np.asarray(self._session.run(None, feed)[0]).reshape(-1)[0]))
+        except Exception as exc:  # tokenizers/onnxruntime failures become a cache fault
+            raise EmbedderError(f"pair verifier failed: {exc}") from exc
+        return [1.0 / (1.0 + math.exp(-min(max(z, -60.0), 60.0))) for z in out]
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-9), 1.0 - 1e-9)
+    return math.log(p / (1.0 - p))
+
+
+class JointVerifier:
+    """The default pair verifier: the token head, and the cross-encoder for what it refuses.
+
+    A pair is the same question when either model is confident at its own bar: the token head
+    (:class:`~gistcache.evaluators.pairmodel.PairVerifier`, strong on minimal edits and on Korean)
+    at ``head.threshold``, or the cross-encoder (strong on reworded English questions) at
+    ``cross.threshold``. The reported probability is the head's; when the cross-encoder reaches
+    its own bar, it is the cross-encoder's moved in logit space so that its bar lands on the
+    head's, if that is larger — so ``threshold`` is one number for callers. Below its bar the
+    cross-encoder's score counts for nothing: its scale was only ever checked at that bar, so a
+    caller with a lower bar (the conversation matcher compares earlier turns at 0.5) gets the
+    head's judgement there, not a loosened cross-encoder. The cross-encoder runs only on
+    candidates the head does not accept.
+    """
+
+    def __init__(self, directory: str | Path | None = None, *, head: Any = None,
+                 cross: CrossVerifier | None = None) -> None:
+        from .pairmodel import PairVerifier
+
+        self.head = head if head is not None else PairVerifier(directory)
+        self.cross = cross if cross is not None else CrossVerifier(directory)
+        self.threshold = float(self.head.threshold)
+        self._shift = _logit(self.cross.threshold) - _logit(self.threshold)
+
+    def probabilities(self, query: str, stored: Sequence[str]) -> list[float]:
+        """P(same answer) of the query against each stored question."""
+        out = [float(p) for p in self.head.probabilities(query, stored)]
+        todo = [i for i, p in enumerate(out) if p < self.threshold]
+        if todo:
+            crossed = self.cross.probabilities(query, [stored[i] for i in todo])
+            for i, p in zip(todo, crossed, strict=True):
+                if p >= self.cross.threshold:
+                    moved = 1.0 / (1.0 + math.exp(-(_logit(p) - self._shift)))
+                    out[i] = max(out[i], moved)
+        return out

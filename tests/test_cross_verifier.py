@@ -1,0 +1,146 @@
+"""The shipped pair verifier (token head + cross-encoder): files, batching, verdicts."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gistcache import Cache, Config
+from gistcache._errors import ConfigError
+from gistcache._types import CacheRequest, Candidate, Entry
+from gistcache.evaluators import PairVerifierEvaluator
+from gistcache.evaluators.crossmodel import CrossVerifier, JointVerifier
+
+DATA = Path(__file__).resolve().parents[1] / "src" / "gistcache" / "data"
+FILES = ("pair-cross.json", "pair-cross.onnx", "pair-tokenizer.json")
+
+
+@pytest.fixture(scope="module")
+def verifier() -> JointVerifier:
+    return JointVerifier()
+
+
+def _p(verifier: JointVerifier, stored: str, asked: str) -> float:
+    return verifier.probabilities(asked, [stored])[0]
+
+
+# The issues' own examples; none of them is in the training data.
+SAME = [
+    ("What is the capital of Australia?", "What is the capital of Australia"),
+    ("What is the capital of Australia?", "what is the capital of australia"),
+    ("Who wrote Hamlet?", "who wrote hamlet"),
+    ("What is the tallest mountain in Africa?", "Which mountain is the highest in Africa?"),
+    ("서울에서 부산까지 KTX로 얼마나 걸려요?", "서울에서 부산까지 KTX로 얼마나 걸려요"),
+]
+DIFFERENT = [
+    ("How do I make pancakes with eggs?", "How do I make pancakes without eggs?"),
+    ("Convert 30 degrees Celsius to Fahrenheit", "Convert 30 degrees Fahrenheit to Celsius"),
+    ("How do I buy a used car?", "How do I sell a used car?"),
+    ("도커 컨테이너를 중지하는 명령어는?", "도커 컨테이너를 시작하는 명령어는?"),
+    ("비타민 C가 감기 예방에 효과가 있나요?", "비타민 C가 감기 예방에 효과가 없나요?"),
+]
+
+
+@pytest.mark.parametrize(("stored", "asked"), SAME)
+def test_the_same_question_typed_differently_passes(verifier: JointVerifier, stored: str,
+                                                    asked: str) -> None:
+    assert _p(verifier, stored, asked) >= verifier.threshold
+
+
+@pytest.mark.parametrize(("stored", "asked"), DIFFERENT)
+def test_a_question_that_needs_another_answer_is_refused(verifier: JointVerifier, stored: str,
+                                                         asked: str) -> None:
+    assert _p(verifier, stored, asked) < verifier.threshold
+
+
+def test_a_batch_scores_each_candidate_as_alone() -> None:
+    # a candidate's score must not depend on which other candidates were scored with it
+    stored = ["How do I boil an egg?", "How do I peel a hard-boiled egg quickly without it "
+              "sticking to the shell?", "계란 삶는 법"]
+    cross = CrossVerifier()
+    together = cross.probabilities("how do i boil an egg", stored)
+    alone = [CrossVerifier().probabilities("how do i boil an egg", [s])[0] for s in stored]
+    assert together == pytest.approx(alone, abs=1e-6)
+    assert all(0.0 <= p <= 1.0 for p in together)
+    assert cross.probabilities("how do i boil an egg", stored) == together  # memoised
+
+
+def test_the_joint_verifier_passes_what_either_model_passes_at_its_own_bar(
+        verifier: JointVerifier) -> None:
+    pairs = [("What is the tallest mountain in Africa?", "which mountain is the highest in africa"),
+             ("How do I buy a used car?", "How do I sell a used car?"),
+             ("Who wrote Hamlet?", "who wrote hamlet")]
+    for stored, asked in pairs:
+        head = verifier.head.probabilities(asked, [stored])[0]
+        cross = verifier.cross.probabilities(asked, [stored])[0]
+        joint = verifier.probabilities(asked, [stored])[0]
+        either = head >= verifier.head.threshold or cross >= verifier.cross.threshold
+        assert (joint >= verifier.threshold) == either
+        assert joint >= head
+        if cross < verifier.cross.threshold:
+            # below its own bar the cross-encoder does not loosen a caller's lower bar
+            assert joint == head
+
+
+def _copy_model(tmp_path: Path) -> Path:
+    for name in FILES:
+        shutil.copy(DATA / name, tmp_path / name)
+    return tmp_path
+
+
+def test_a_tampered_model_is_refused(tmp_path: Path) -> None:
+    base = _copy_model(tmp_path)
+    blob = bytearray((base / "pair-cross.onnx").read_bytes())
+    blob[-1] ^= 0xFF
+    (base / "pair-cross.onnx").write_bytes(bytes(blob))
+    with pytest.raises(ConfigError, match="sha256"):
+        CrossVerifier(base)
+
+
+def test_a_missing_file_or_a_manifest_of_another_format_is_refused(tmp_path: Path) -> None:
+    base = _copy_model(tmp_path)
+    manifest: dict[str, Any] = json.loads((base / "pair-cross.json").read_text())
+    (base / "pair-cross.json").write_text(json.dumps({**manifest, "format": "pickle"}))
+    with pytest.raises(ConfigError, match="manifest"):
+        CrossVerifier(base)
+    (base / "pair-cross.json").write_text("{not json")
+    with pytest.raises(ConfigError, match="cannot read"):
+        CrossVerifier(base)
+    for bad in (None, 1.5, "0.95"):
+        (base / "pair-cross.json").write_text(json.dumps({**manifest, "threshold": bad}))
+        with pytest.raises(ConfigError, match="threshold"):
+            CrossVerifier(base)
+    (base / "pair-cross.json").write_text(json.dumps(manifest))
+    (base / "pair-tokenizer.json").unlink()
+    with pytest.raises(ConfigError, match="missing"):
+        CrossVerifier(base)
+
+
+def test_the_evaluator_reports_its_probability_and_honours_its_bar(verifier: JointVerifier
+                                                                   ) -> None:
+    entry = Entry(id=1, scope_key="s", exact_key="e", key_text="How do I sell my car?",
+                  answer="x")
+    refused = PairVerifierEvaluator(verifier=verifier).judge(
+        CacheRequest("How do I buy a car?"), Candidate(entry, 0.9))
+    assert not refused.accepted and "verifier: P(same answer)" in refused.reason
+    assert PairVerifierEvaluator(0.0, verifier=verifier).judge(
+        CacheRequest("How do I buy a car?"), Candidate(entry, 0.9)).accepted
+    with pytest.raises(ConfigError):
+        PairVerifierEvaluator(1.5)
+
+
+def test_the_default_cache_serves_a_variant_and_refuses_a_flip() -> None:
+    cache = Cache(Config(data_dir=":memory:"), background=False)
+    try:
+        cache.put("Which foods are safe for dogs to eat?", "Carrots, apples (no seeds), ...")
+        assert cache.get("which foods r safe for dogs to eat") is not None
+        assert cache.get("Which foods are not safe for dogs to eat?") is None
+        cache.put("서울에서 부산까지 KTX로 얼마나 걸려요?", "약 2시간 30분")
+        assert cache.get("서울에서 부산까지 KTX 요금이 얼마예요?") is None
+        assert cache.get("부산에서 서울까지 KTX로 얼마나 걸려요?") is None
+    finally:
+        cache.close()
