@@ -58,14 +58,8 @@ def main() -> None:
     torch.set_num_threads(1)
     tok_path = args.out / "pair-tokenizer.json"
     head = PairHead.load(args.out / "pair-head.npz")
-    rows = base.load_rows(args.qqp, args.seed, args.per_source)
-    for lang in ("en", "ko"):
-        # the development share (buckets 0-19) is bench_quality's tuning report: never trained on
-        written = [r for r in base._read_jsonl(base.DATA / f"natural_{lang}.jsonl")
-                   if base._bucket(str(r["id"])) >= 20]
-        for r in written:
-            r["source"] = f"natural_{lang}"
-        rows += written * args.natural_weight
+    rows = base.load_rows(args.qqp, args.seed, args.per_source,
+                          natural_weight=args.natural_weight)
     encoder = TokenEncoder(tokenizer_path=tok_path, memo=0, threads=1)
     states = base.encode_all(encoder, [t for r in rows for t in (r["a"], r["b"])],
                              base._cache_key(tok_path))

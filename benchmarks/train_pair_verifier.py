@@ -84,9 +84,14 @@ def _bucket(key: str) -> int:
     return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 100
 
 
-def load_rows(qqp_limit: int, seed: int, per_source: int, data: Path = DATA
-              ) -> list[dict[str, Any]]:
-    """Every tuning row, tagged with its source."""
+def load_rows(qqp_limit: int, seed: int, per_source: int, data: Path = DATA,
+              natural_weight: int = 0) -> list[dict[str, Any]]:
+    """Every tuning row, tagged with its source.
+
+    ``natural_weight``: the written tuning pairs' training share (``natural_en/ko.jsonl``, ids in
+    hash buckets 20-99) is added this many times; their development share (buckets 0-19) is
+    ``bench_quality``'s tuning report and is never trained on.
+    """
     rows: list[dict[str, Any]] = []
     for name in ("generated_en.jsonl", "generated_ko.jsonl"):
         path = data / name
@@ -110,6 +115,12 @@ def load_rows(qqp_limit: int, seed: int, per_source: int, data: Path = DATA
         if int(r["id"].split("-")[1]) % 10 <= 6:
             r["source"] = "chatbot"
             rows.append(r)
+    for lang in ("en", "ko"):
+        written = [r for r in _read_jsonl(DATA / f"natural_{lang}.jsonl")
+                   if _bucket(str(r["id"])) >= 20]
+        for r in written:
+            r["source"] = f"natural_{lang}"
+        rows += written * natural_weight
     return rows
 
 
@@ -188,6 +199,8 @@ def main() -> None:
     parser.add_argument("--target-precision", type=float, default=0.98)
     parser.add_argument("--out", type=Path, default=OUT)
     parser.add_argument("--data", type=Path, default=DATA, help="where the generated pairs are")
+    parser.add_argument("--natural-weight", type=int, default=0,
+                        help="times the written tuning pairs' training share is added")
     args = parser.parse_args()
 
     import torch
@@ -199,7 +212,7 @@ def main() -> None:
     tok_path = args.out / "pair-tokenizer.json"
     tok_path.write_text(json.dumps(build_tokenizer_spec(), ensure_ascii=False), encoding="utf-8")
 
-    rows = load_rows(args.qqp, args.seed, args.per_source, args.data)
+    rows = load_rows(args.qqp, args.seed, args.per_source, args.data, args.natural_weight)
     dev = [r for r in rows if _bucket(str(r["id"])) < 5]
     train = [r for r in rows if _bucket(str(r["id"])) >= 5]
     print(f"rows: train {len(train)}, dev {len(dev)}", flush=True)
