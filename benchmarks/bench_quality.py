@@ -61,12 +61,18 @@ from _common import machine, md_table, now_utc  # noqa: E402
 from _embcache import CachedEmbedder  # noqa: E402
 
 from gistcache._types import normalize_text  # noqa: E402
-from gistcache.config import DEFAULT_MULTILINGUAL_THRESHOLD, DEFAULT_THRESHOLD  # noqa: E402
+from gistcache.config import (  # noqa: E402
+    DEFAULT_MULTILINGUAL_THRESHOLD,
+    DEFAULT_SPELLING,
+    DEFAULT_THRESHOLD,
+    SPELLING_FLOOR,
+)
 from gistcache.embedders import E5Embedder, OnnxEmbedder, RoutedEmbedder  # noqa: E402
 from gistcache.evaluators.crossmodel import CrossVerifier, JointVerifier  # noqa: E402
 from gistcache.evaluators.guards import veto  # noqa: E402
 from gistcache.evaluators.identifiers import identifiers  # noqa: E402
 from gistcache.evaluators.pairmodel import PairVerifier  # noqa: E402
+from gistcache.evaluators.threshold import spelling_similarity  # noqa: E402
 
 DATA = ROOT / "benchmarks" / "data"
 SHARED = ROOT.parent / "shared" / "data"
@@ -171,6 +177,7 @@ def score(sets: Sequence[PairSet], verifier: Any) -> None:
         ps.scores["cos_minilm"] = _cos(minilm, rows)
         ps.scores["ident_ok"] = np.asarray([identifiers(r["a"]) == identifiers(r["b"])
                                             for r in rows])
+        ps.scores["spelling"] = np.asarray([spelling_similarity(r["a"], r["b"]) for r in rows])
         head = verifier.head if isinstance(verifier, JointVerifier) else verifier
         if isinstance(head, PairVerifier):
             # encode every text once, in batches, then run the head per pair
@@ -196,7 +203,8 @@ def score(sets: Sequence[PairSet], verifier: Any) -> None:
 
 def systems(ps: PairSet, threshold: float, bar: float, guards: bool = GUARDS,
             multilingual: float = DEFAULT_MULTILINGUAL_THRESHOLD,
-            ablation: dict[str, float] | None = None) -> dict[str, np.ndarray]:
+            ablation: dict[str, float] | None = None,
+            spelling: float = DEFAULT_SPELLING) -> dict[str, np.ndarray]:
     """Which pairs each system serves.
 
     ``ablation`` maps a score column (``p_head``, ``p_cross``) to its model's own bar: the same
@@ -204,7 +212,10 @@ def systems(ps: PairSet, threshold: float, bar: float, guards: bool = GUARDS,
     """
     s = ps.scores
     bars = np.where(s["multilingual"], max(threshold, multilingual), threshold)
-    routed = (s["cos_route"] >= bars) & s["ident_ok"]
+    # the default ThresholdEvaluator: the cosine bar, or a spelling variant above its floor
+    gate = (s["cos_route"] >= bars) | ((s["spelling"] >= spelling)
+                                        & (s["cos_route"] >= SPELLING_FLOOR))
+    routed = gate & s["ident_ok"]
     if guards:
         routed &= s["guards_ok"]
     out = {"gistcache": (routed & (s["p"] >= bar)) | s["exact"]}
@@ -340,8 +351,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         f"Run {now_utc()} on {machine()['cpu']} ({machine()['cores']} cores) with "
         "`.venv/bin/python benchmarks/bench_quality.py`.",
-        f"gistcache: route cosine >= {threshold}, identifiers equal, guards, pair verifier "
-        f"({args.verifier}) P >= {bar} (shipped; chosen on the tuning split). "
+        f"gistcache: route cosine >= {threshold} (or trigram spelling similarity >= "
+        f"{DEFAULT_SPELLING} above cosine {SPELLING_FLOOR}), identifiers equal, guards, pair "
+        f"verifier ({args.verifier}) P >= {bar} (shipped; chosen on the tuning split). "
         + ("The indented rows are the same pipeline with only one of the joint verifier's two "
            f"models, each at its own bar (token head {ablation['p_head']}, cross-encoder "
            f"{ablation['p_cross']}). " if ablation else "")

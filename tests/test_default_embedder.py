@@ -83,7 +83,7 @@ def test_follow_ups_are_judged_with_their_conversation(tmp_path: Path) -> None:
 
 
 def test_default_pipeline_runs_the_pair_verifier_with_any_embedder(tmp_path: Path) -> None:
-    from gistcache.config import DEFAULT_THRESHOLD, THRESHOLD_WITHOUT_VERIFIER
+    from gistcache.config import SPELLING_FLOOR, THRESHOLD_WITHOUT_VERIFIER
     from gistcache.embedders import WordHashEmbedder
     from gistcache.evaluators import IdentifierEvaluator, PairVerifierEvaluator, Pipeline
 
@@ -91,7 +91,8 @@ def test_default_pipeline_runs_the_pair_verifier_with_any_embedder(tmp_path: Pat
         assert isinstance(cache.evaluator, Pipeline)
         kinds = [type(e) for e in cache.evaluator.walk()]
         assert PairVerifierEvaluator in kinds and IdentifierEvaluator in kinds
-        assert cache.evaluator.floor == DEFAULT_THRESHOLD
+        # candidates down to the spelling gate's floor are read (a misspelt question)
+        assert cache.evaluator.floor == SPELLING_FLOOR
     with Cache(Config(data_dir=str(tmp_path / "b")), embedder=WordHashEmbedder(),
                background=False) as other:
         assert isinstance(other.evaluator, Pipeline)

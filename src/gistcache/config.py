@@ -34,6 +34,12 @@ DEFAULT_THRESHOLD = 0.80
 THRESHOLD_WITHOUT_VERIFIER = 0.865
 #: the bar of the multilingual route (Korean, ...): unrelated questions score about 0.8 there
 DEFAULT_MULTILINGUAL_THRESHOLD = 0.90
+#: with the verifier on, a candidate under the cosine bar still reaches it when the two texts share
+#: this much of their character trigrams (a misspelt question; cosine at least SPELLING_FLOOR).
+#: Chosen on the tuning split: chatbot recall 0.692 -> 0.722, no new wrong hit on any tuning set
+#: (0.6 adds one on QQP); benchmarks/results/verifier_experiments.md
+DEFAULT_SPELLING = 0.7
+SPELLING_FLOOR = 0.4
 
 
 @dataclass

@@ -44,7 +44,9 @@ def default_evaluator(config: Config, embedder_name: str | None = None) -> Pipel
     """
     from ..config import (
         DEFAULT_MULTILINGUAL_THRESHOLD,
+        DEFAULT_SPELLING,
         DEFAULT_THRESHOLD,
+        SPELLING_FLOOR,
         THRESHOLD_WITHOUT_VERIFIER,
     )
 
@@ -54,7 +56,10 @@ def default_evaluator(config: Config, embedder_name: str | None = None) -> Pipel
     multilingual = config.multilingual_threshold
     if multilingual is None:
         multilingual = max(threshold, DEFAULT_MULTILINGUAL_THRESHOLD)
-    parts: list[Evaluator] = [ThresholdEvaluator(threshold, {"multilingual": multilingual}),
+    # misspelt questions reach the verifier below the cosine bar, only when the verifier runs
+    spelling = DEFAULT_SPELLING if config.verifier else None
+    parts: list[Evaluator] = [ThresholdEvaluator(threshold, {"multilingual": multilingual},
+                                                 spelling=spelling, spelling_floor=SPELLING_FLOOR),
                               IdentifierEvaluator()]
     # the word-list guards are a cheap first pass (every figure in benchmarks/results/quality.md
     # was measured with them); the pair verifier does not read their output, so a change to a

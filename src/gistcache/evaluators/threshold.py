@@ -8,7 +8,24 @@ from .._errors import ConfigError
 from .._types import CacheRequest, Candidate, normalize_text
 from ._base import ACCEPT, Evaluator, Verdict
 
-__all__ = ["ExactEvaluator", "ThresholdEvaluator"]
+__all__ = ["ExactEvaluator", "ThresholdEvaluator", "spelling_similarity"]
+
+
+def _trigrams(text: str) -> set[str]:
+    padded = f" {normalize_text(text)} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def spelling_similarity(a: str, b: str) -> float:
+    """The share of character trigrams two texts have in common (Jaccard, normalised texts).
+
+    A typo, a dropped space or a doubled letter changes a few trigrams and leaves this near 1,
+    while the embedding of a misspelt question can fall far (all-MiniLM-L6-v2 splits an unknown
+    word into pieces): "How is an alligator different from a crocodile?" against "How is an
+    alilgator different from a crocoile?" has cosine 0.50 and trigram overlap 0.66.
+    """
+    x, y = _trigrams(a), _trigrams(b)
+    return len(x & y) / len(x | y) if x or y else 1.0
 
 
 class ThresholdEvaluator(Evaluator):
@@ -18,17 +35,33 @@ class ThresholdEvaluator(Evaluator):
     ``by_route`` gives another bar to requests of an embedder route (the multilingual model's
     cosines sit higher than the English one's: unrelated Korean questions score about 0.8).
     A request's ``min_similarity`` may raise the bar for that request, never lower it.
+
+    ``spelling``: a candidate below the bar also passes when its text is a spelling variant of
+    the request's (:func:`spelling_similarity` at least ``spelling``) and its cosine is at least
+    ``spelling_floor`` — typos move an embedding far more than they move the meaning. Only for a
+    pipeline with the pair verifier after it (which judges such pairs letter by letter), and
+    never for a request with its own ``min_similarity``.
     """
 
-    def __init__(self, threshold: float, by_route: Mapping[str, float] | None = None) -> None:
+    def __init__(self, threshold: float, by_route: Mapping[str, float] | None = None, *,
+                 spelling: float | None = None, spelling_floor: float = 0.4) -> None:
         bars = {"": threshold, **(by_route or {})}
         for route, bar in bars.items():
             if not -1.0 <= bar <= 1.0:
                 raise ConfigError(f"similarity threshold{' of route ' + route if route else ''}"
                                   f" is a cosine in [-1, 1], got {bar!r}")
+        if spelling is not None and not 0.0 < spelling <= 1.0:
+            raise ConfigError(f"spelling similarity is a share in (0, 1], got {spelling!r}")
+        if not -1.0 <= spelling_floor <= 1.0:
+            raise ConfigError(f"spelling_floor is a cosine in [-1, 1], got {spelling_floor!r}")
         self.threshold = float(threshold)
         self.by_route = {k: float(v) for k, v in (by_route or {}).items()}
+        self.spelling = spelling
+        self.spelling_floor = float(spelling_floor)
         self.floor = min(bars.values())
+        if spelling is not None:
+            self.floor = min(self.floor, self.spelling_floor)
+            self.requires = frozenset({"key_text"})
 
     def bar(self, request: CacheRequest) -> float:
         """The cosine this request's candidates need."""
@@ -42,6 +75,11 @@ class ThresholdEvaluator(Evaluator):
         """Compare the candidate's similarity with the (request's) threshold."""
         bar = self.bar(request)
         if candidate.similarity >= bar:
+            return ACCEPT
+        if (self.spelling is not None and request.min_similarity is None
+                and candidate.similarity >= self.spelling_floor
+                and spelling_similarity(request.key_text, candidate.entry.key_text)
+                >= self.spelling):
             return ACCEPT
         return Verdict(False, f"similarity {candidate.similarity:.3f} < {bar:.3f}")
 
