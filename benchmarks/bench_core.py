@@ -39,7 +39,8 @@ done once with the thread off and the cache reopened for each mode. GPTCache run
 raised so that it holds the fill, and its threshold is set to 0.93, the equivalent of gistcache's
 cosine 0.86 (rank = 4 - squared L2 distance = 2 + 2 cos). It is filled with
 ``data_manager.import_data`` (its fastest path). Every answer is checked; "wrong" counts a wrong
-entry served, a missed hit or a false hit. SQL writes are counted with a SQLAlchemy event hook.
+entry served, a missed hit or a false hit (the goals list wrong answers served apart). SQL writes
+are counted with a SQLAlchemy event hook.
 """
 
 from __future__ import annotations
@@ -244,6 +245,8 @@ class Run:
     hits: int = 0
     misses: int = 0
     wrong: int = 0
+    #: of those, answers served that were another entry's (a miss is not one)
+    served_wrong: int = 0
     writes: int = 0
     stages: dict[str, dict[str, float]] = field(default_factory=dict)
     #: seconds spent in each evaluator's judge() per timed operation, by evaluator class
@@ -334,6 +337,7 @@ def measure(system: str, size: int, workload: str, call: Callable[[str], str | N
         if got != want:
             run.wrong += 1
             run.wrong_at.append(k)
+            run.served_wrong += got is not None
     run.writes = writes.count - before
     return run
 
@@ -658,7 +662,10 @@ def goals(runs: list[Run], sizes: list[int]) -> list[tuple[str, str, bool]]:
         out.append((f"put ≥ 1,000/s excluding embedding at {size:,} entries",
                     f"{rate:,.0f}/s", rate >= 1000))
     wrong = sum(r.wrong for r in runs)
-    out.append(("every answer right (both systems)", f"{wrong} wrong", wrong == 0))
+    served = sum(r.served_wrong for r in runs)
+    out.append(("no wrong answer served (both systems)", f"{served} served wrong", served == 0))
+    out.append(("every answer right, misses of expected hits included (both systems)",
+                f"{wrong} not right", wrong == 0))
     return out
 
 

@@ -635,3 +635,31 @@ def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path: Path) -> No
                                   stderr=subprocess.PIPE, text=True) for _ in range(4)]
         errors = [p.communicate(timeout=60)[1] for p in procs]
         assert [p.returncode for p in procs] == [0, 0, 0, 0], errors
+
+
+class _Recording(Evaluator):
+    """Accepts everything and records what it was asked to judge, in order."""
+
+    def __init__(self) -> None:
+        self.judged: list[str] = []
+
+    def judge(self, request: Any, candidate: Any) -> Verdict:
+        self.judged.append(candidate.entry.key_text)
+        return Verdict(True)
+
+
+@pytest.mark.parametrize(("postprocess", "temperature", "judged"),
+                         [("temperature_softmax", 0.0, 1), ("best", 0.0, 1), ("first", 0.0, 1),
+                          ("temperature_softmax", 0.5, 3), ("random", 0.0, 3)])
+def test_judging_stops_at_the_first_accepted_candidate_when_the_choice_is_the_best(
+        make_cache: Any, postprocess: str, temperature: float, judged: int) -> None:
+    evaluator = _Recording()
+    cache = make_cache(evaluator=evaluator, postprocess=postprocess)
+    for text in ("green tea brewing time and temperature", "green tea brewing time",
+                 "green tea brewing"):
+        cache.put(text, text)
+    hit = cache.lookup(cache.request("green tea brewing time please", temperature=temperature))
+    assert hit.hit and len(evaluator.judged) == judged
+    if judged == 1 and postprocess != "first":
+        # best first: the one judged is the most similar, the one a full pass would choose
+        assert evaluator.judged[0] == hit.answer == "green tea brewing time"

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from . import processors
 from ._coalesce import Coalescer
 from ._errors import CacheFault, ConfigError, IncompatibleParts, InvalidRequest
 from ._hot import HotTier
@@ -422,6 +423,13 @@ class Cache:
         t = time.perf_counter()
         accepted: list[Candidate] = []
         reason = ""
+        # When the choice among accepted candidates is the best (or the first) one, candidates
+        # are judged best first and judging stops at the first accepted: the result is the same,
+        # and a hit does not pay the verifier for the near-misses ranked below it.
+        decisive = self.postprocess in (processors.first, processors.best) or (
+            self.postprocess is processors.temperature_softmax and request.temperature <= 0)
+        if decisive and self.postprocess is not processors.first:
+            hits = sorted(hits, key=lambda h: -h[1])
         for entry_id, sim in hits:
             found = entries.get(entry_id)
             if found is None or found.scope_key != request.scope.key:
@@ -436,6 +444,8 @@ class Cache:
             verdict = self.evaluator.judge(request, cand)
             if verdict.accepted:
                 accepted.append(cand)
+                if decisive:
+                    break
             else:
                 reason = reason or verdict.reason
         self.metrics.observe("evaluate", time.perf_counter() - t)

@@ -22,7 +22,7 @@ def spelling_similarity(a: str, b: str) -> float:
     A typo, a dropped space or a doubled letter changes a few trigrams and leaves this near 1,
     while the embedding of a misspelt question can fall far (all-MiniLM-L6-v2 splits an unknown
     word into pieces): "How is an alligator different from a crocodile?" against "How is an
-    alilgator different from a crocoile?" has cosine 0.50 and trigram overlap 0.66.
+    alilgator different from a crocoile?" has cosine 0.50 and trigram overlap 0.75.
     """
     x, y = _trigrams(a), _trigrams(b)
     return len(x & y) / len(x | y) if x or y else 1.0
