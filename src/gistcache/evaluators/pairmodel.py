@@ -19,7 +19,6 @@ trained by ``benchmarks/train_pair_verifier.py`` on tuning data only.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from collections import OrderedDict
@@ -70,14 +69,6 @@ def _data_file(name: str) -> Path:
     return Path(str(resources.files("gistcache").joinpath(f"data/{name}")))
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def load_manifest(base: Path, name: str, fmt: str, files: set[str]) -> dict[str, Any]:
     """A shipped model's manifest, after checking it and the sha256 of every file it lists.
 
@@ -95,13 +86,12 @@ def load_manifest(base: Path, name: str, fmt: str, files: set[str]) -> dict[str,
     listed = manifest.get("sha256")
     if not isinstance(listed, dict) or not files <= set(listed):
         raise ConfigError(f"{path} must list the sha256 of {', '.join(sorted(files))}")
+    from ..embedders.onnx import _verify_sha256
+
     for file, expected in listed.items():
         if not (base / file).is_file():
             raise ConfigError(f"pair verifier file {base / file} is missing")
-        actual = _sha256(base / file)
-        if actual != expected:
-            raise ConfigError(f"pair verifier file {base / file} has sha256 {actual}, "
-                              f"expected {expected}: refusing an unverified model")
+        _verify_sha256(base / file, expected)
     threshold = manifest.get("threshold")
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) \
             or not 0.0 < threshold < 1.0:
