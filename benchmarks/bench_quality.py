@@ -152,6 +152,8 @@ def load_sets(qqp_n: int) -> list[PairSet]:
     sets.append(PairSet("fresh2_ko", "fresh", _read(DATA / "fresh2_ko.jsonl")))
     sets.append(PairSet("fresh3_en", "fresh", _read(DATA / "fresh3_en.jsonl")))
     sets.append(PairSet("fresh3_ko", "fresh", _read(DATA / "fresh3_ko.jsonl")))
+    sets.append(PairSet("fresh4_en", "fresh", _read(DATA / "fresh4_en.jsonl")))
+    sets.append(PairSet("fresh4_ko", "fresh", _read(DATA / "fresh4_ko.jsonl")))
     return sets
 
 
