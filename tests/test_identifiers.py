@@ -24,6 +24,7 @@ def _judge(stored: str, asked: str) -> bool:
     ("Describe <image_url:0123456789abcdef01> please", "Describe <image_url:fedcba987654321001> "
      "please"),
     ("fix E1234 in app.py", "fix E1234 in main.py"),
+    ("What does `git stash` do?", "What does `git stash pop` do?"),
 ])
 def test_a_different_identifier_is_refused(stored: str, asked: str) -> None:
     assert not _judge(stored, asked)
@@ -34,6 +35,8 @@ def test_a_different_identifier_is_refused(stored: str, asked: str) -> None:
     ("What changed in Python 3.12?", "what's new in python 3.12"),
     ("How do I cook for 4 people?", "How do I cook for 6 people?"),  # numbers: the verifier's job
     ("Is a 5km run good for beginners?", "is a 5km run ok for a beginner"),
+    ("What does `git stash` do?", "What does git stash do?"),  # backticks are typography
+    ("what does git  stash do", "What does `git stash` do?"),
 ])
 def test_same_or_no_identifiers_pass(stored: str, asked: str) -> None:
     assert _judge(stored, asked)

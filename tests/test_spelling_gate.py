@@ -10,10 +10,12 @@ from gistcache._types import CacheRequest, Candidate, Entry
 from gistcache.config import DEFAULT_THRESHOLD
 from gistcache.embedders import OnnxEmbedder
 from gistcache.evaluators import ThresholdEvaluator
-from gistcache.evaluators.threshold import spelling_similarity
+from gistcache.evaluators.spelling import align_spelling, spelling_similarity
 
 STORED = "What is the speed of a cheetah?"
 TYPO = "what is the speeed of a cheetah"
+#: two slips: the embedding moves far (cosine 0.44), the letters hardly (trigram overlap 0.79)
+TYPOS = "what is the speeed of a cheetha"
 
 
 def _candidate(text: str, cosine: float) -> Candidate:
@@ -53,14 +55,55 @@ def test_bad_spelling_settings_are_refused(kwargs: dict[str, float]) -> None:
 
 
 def test_the_default_cache_serves_a_misspelt_question_only_with_its_verifier() -> None:
-    vectors = OnnxEmbedder().embed([STORED, TYPO])
+    vectors = OnnxEmbedder().embed([STORED, TYPOS])
     assert float(vectors[0] @ vectors[1]) < DEFAULT_THRESHOLD  # the gate is what lets it through
     for verifier, served in ((True, True), (False, False)):
         cache = Cache(Config(data_dir=":memory:", verifier=verifier), background=False)
         try:
             cache.put(STORED, "About 100 km/h")
-            hit = cache.get(TYPO)
+            hit = cache.get(TYPOS)
             assert (hit is not None) == served
             assert cache.get("what is the speed of a greyhound") is None
         finally:
             cache.close()
+
+
+@pytest.mark.parametrize(("asked", "stored", "expected"), [
+    # non-words one slip from a word of the other text are read as that word, on either side
+    ("how to write a for loop in pyhton", "How to write a for loop in Python",
+     ("how to write a for loop in python", "How to write a for loop in Python")),
+    ("Symptoms of dehydration", "symtoms of dehydation",
+     ("Symptoms of dehydation", "symptoms of dehydation")),  # "dehydration" is not in it
+    # both sides misspell it: the asked side takes the stored spelling
+    ("How do I change my password on Gmial?", "How do I change my password on Gmail?",
+     ("How do I change my password on gmail?", "How do I change my password on Gmail?")),
+])
+def test_misspelt_words_are_read_as_the_other_texts_word(asked: str, stored: str,
+                                                         expected: tuple[str, str]) -> None:
+    assert align_spelling(asked, stored) == expected
+
+
+@pytest.mark.parametrize(("asked", "stored"), [
+    ("How do I lend money to a friend?", "How do I land money to a friend?"),  # real words
+    ("How do I unfollow someone on Instagram?", "How do I follow someone on Instagram?"),
+    ("What is the boiling point of methanol?", "What is the boiling point of ethanol?"),
+    ("How do I decrypt a file with GPG?", "How do I encrypt a file with GPG?"),  # two slips
+    ("Why does a currency depreciate?", "Why does a currency appreciate?"),  # first letter
+    ("Is a cat a mammal?", "Is a bat a mammal?"),  # short words are never corrected
+    ("Who was Kant?", "Who was Kent?"),
+])
+def test_real_words_and_words_with_letters_added_are_never_changed(asked: str,
+                                                                   stored: str) -> None:
+    assert align_spelling(asked, stored) == (asked, stored)
+
+
+def test_the_verifier_judges_the_aligned_pair() -> None:
+    from gistcache.evaluators.crossmodel import JointVerifier
+
+    verifier = JointVerifier()
+    stored, asked = "How do I make an omelette?", "how do i make an omlette"
+    assert verifier.probabilities(asked, [stored])[0] >= verifier.threshold
+    assert verifier.probabilities("How do I make an omelette?", ["How do I make a frittata?"])[0] \
+        < verifier.threshold
+    assert verifier.probabilities("best resturants in Chicgo", ["Best restaurants in Chicago"])[0] \
+        >= verifier.threshold

@@ -36,7 +36,9 @@ from typing import Any
 import numpy as np
 
 from .._errors import EmbedderError
+from ..embedders.routed import script_route
 from .pairmodel import _data_file, load_manifest
+from .spelling import align_spelling
 
 __all__ = ["FORMAT", "CrossVerifier", "JointVerifier"]
 
@@ -62,9 +64,16 @@ class CrossVerifier:
         self._tokenizer = Tokenizer.from_str(
             (base / "pair-tokenizer.json").read_text(encoding="utf-8"))
         self._tokenizer.enable_truncation(max_length=int(manifest.get("max_length", 128)))
+        langs = str(manifest.get("training", {}).get("langs", "en,ko")).split(",")
+        #: trained on English pairs only: other scripts are left to the token head
+        self.english_only = langs == ["en"]
         self._memo: OrderedDict[tuple[str, str], float] = OrderedDict()
         self._memo_size = memo
         self._lock = threading.Lock()
+
+    def reads(self, query: str, stored: str) -> bool:
+        """Whether the model was trained on pairs like this one (both texts' script route)."""
+        return not self.english_only or (script_route(query) == "" and script_route(stored) == "")
 
     def probabilities(self, query: str, stored: Sequence[str]) -> list[float]:
         """P(same answer) of the query against each stored question (one run per pair)."""
@@ -129,9 +138,20 @@ class JointVerifier:
         self._shift = _logit(self.cross.threshold) - _logit(self.threshold)
 
     def probabilities(self, query: str, stored: Sequence[str]) -> list[float]:
-        """P(same answer) of the query against each stored question."""
+        """P(same answer) of the query against each stored question.
+
+        Each pair is judged with its misspelt words read as meant
+        (:func:`~.spelling.align_spelling`): both models learned from mostly well-typed pairs.
+        """
+        pairs = [align_spelling(query, s) for s in stored]
+        if all(q == query for q, _ in pairs):
+            return self._judge(query, [s for _, s in pairs])
+        return [self._judge(q, [s])[0] for q, s in pairs]
+
+    def _judge(self, query: str, stored: Sequence[str]) -> list[float]:
         out = [float(p) for p in self.head.probabilities(query, stored)]
-        todo = [i for i, p in enumerate(out) if p < self.threshold]
+        todo = [i for i, p in enumerate(out)
+                if p < self.threshold and self.cross.reads(query, stored[i])]
         if todo:
             crossed = self.cross.probabilities(query, [stored[i] for i in todo])
             for i, p in zip(todo, crossed, strict=True):

@@ -15,7 +15,7 @@ from functools import lru_cache
 from .._types import CacheRequest, Candidate
 from ._base import ACCEPT, Evaluator, Verdict
 
-__all__ = ["IdentifierEvaluator", "identifiers"]
+__all__ = ["IdentifierEvaluator", "identifiers", "identifiers_differ"]
 
 _PATTERNS = (
     r"<[a-z_]+:[0-9a-f]{16,}>",  # a non-text part's digest
@@ -49,6 +49,30 @@ def identifiers(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def _plain(text: str) -> str:
+    return " ".join(text.casefold().split())
+
+
+def identifiers_differ(asked: str, stored: str) -> list[str]:
+    """The identifiers one text has and the other lacks (sorted; empty when they agree).
+
+    A code span agrees with the same characters written without backticks ("what does `git
+    stash` do" and "what does git stash do" ask the same; without backticks the span's end is not
+    marked, so "git stash pop" written plainly also contains it, and the words after it are the
+    verifier's to judge); every other identifier must be found, as an identifier, in both.
+    """
+    mine, theirs = identifiers(asked), identifiers(stored)
+    if mine == theirs:
+        return []
+    out = []
+    for ident, other in [(i, stored) for i in mine - theirs] + [(i, asked) for i in theirs - mine]:
+        if ident.startswith("`") and ident.endswith("`") and len(ident) > 2 \
+                and _plain(ident[1:-1]) in _plain(other):
+            continue
+        out.append(ident)
+    return sorted(out)
+
+
 class IdentifierEvaluator(Evaluator):
     """Refuses a candidate whose identifiers (or non-text parts) are not the request's."""
 
@@ -56,9 +80,7 @@ class IdentifierEvaluator(Evaluator):
 
     def judge(self, request: CacheRequest, candidate: Candidate) -> Verdict:
         """Compare the identifier sets of the two questions as strings."""
-        mine = identifiers(request.key_text)
-        theirs = identifiers(candidate.entry.key_text)
-        if mine == theirs:
+        differ = identifiers_differ(request.key_text, candidate.entry.key_text)
+        if not differ:
             return ACCEPT
-        differ = sorted(mine ^ theirs)[:3]
-        return Verdict(False, f"identifiers differ: {', '.join(differ)}")
+        return Verdict(False, f"identifiers differ: {', '.join(differ[:3])}")

@@ -7,25 +7,9 @@ from collections.abc import Mapping
 from .._errors import ConfigError
 from .._types import CacheRequest, Candidate, normalize_text
 from ._base import ACCEPT, Evaluator, Verdict
+from .spelling import align_spelling, spelling_similarity
 
-__all__ = ["ExactEvaluator", "ThresholdEvaluator", "spelling_similarity"]
-
-
-def _trigrams(text: str) -> set[str]:
-    padded = f" {normalize_text(text)} "
-    return {padded[i : i + 3] for i in range(len(padded) - 2)}
-
-
-def spelling_similarity(a: str, b: str) -> float:
-    """The share of character trigrams two texts have in common (Jaccard, normalised texts).
-
-    A typo, a dropped space or a doubled letter changes a few trigrams and leaves this near 1,
-    while the embedding of a misspelt question can fall far (all-MiniLM-L6-v2 splits an unknown
-    word into pieces): "How is an alligator different from a crocodile?" against "How is an
-    alilgator different from a crocoile?" has cosine 0.50 and trigram overlap 0.75.
-    """
-    x, y = _trigrams(a), _trigrams(b)
-    return len(x & y) / len(x | y) if x or y else 1.0
+__all__ = ["ExactEvaluator", "ThresholdEvaluator"]
 
 
 class ThresholdEvaluator(Evaluator):
@@ -37,7 +21,8 @@ class ThresholdEvaluator(Evaluator):
     A request's ``min_similarity`` may raise the bar for that request, never lower it.
 
     ``spelling``: a candidate below the bar also passes when its text is a spelling variant of
-    the request's (:func:`spelling_similarity` at least ``spelling``) and its cosine is at least
+    the request's (:func:`~.spelling.spelling_similarity` of the two texts, misspelt words read as
+    meant (:func:`~.spelling.align_spelling`), at least ``spelling``) and its cosine is at least
     ``spelling_floor`` — typos move an embedding far more than they move the meaning. Only for a
     pipeline with the pair verifier after it (which judges such pairs letter by letter), and
     never for a request with its own ``min_similarity``.
@@ -78,7 +63,8 @@ class ThresholdEvaluator(Evaluator):
             return ACCEPT
         if (self.spelling is not None and request.min_similarity is None
                 and candidate.similarity >= self.spelling_floor
-                and spelling_similarity(request.key_text, candidate.entry.key_text)
+                and spelling_similarity(*align_spelling(request.key_text,
+                                                        candidate.entry.key_text))
                 >= self.spelling):
             return ACCEPT
         return Verdict(False, f"similarity {candidate.similarity:.3f} < {bar:.3f}")
