@@ -14,6 +14,8 @@ import numpy as np
 import pytest
 
 from gistcache._errors import ConfigError
+from gistcache._types import CacheRequest
+from gistcache.evaluators import PairVerifierEvaluator
 from gistcache.evaluators.pairmodel import HEAD_FIELDS, PairHead, PairVerifier, pair_features
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "gistcache" / "data"
@@ -113,3 +115,50 @@ def test_a_head_missing_arrays_is_refused(tmp_path: Path) -> None:
     np.savez(tmp_path / "h.npz", w1=np.zeros((3, 2), dtype=np.float32))
     with pytest.raises(ConfigError, match="lacks"):
         PairHead.load(tmp_path / "h.npz")
+
+
+def test_the_verifier_reads_the_embedders_run_instead_of_running_the_model_again() -> None:
+    from gistcache import Cache, Config
+    from gistcache.embedders.onnx import OnnxEmbedder
+    from gistcache.evaluators.pairmodel import TokenEncoder
+
+    cache = Cache(Config(data_dir=":memory:"), background=False)
+    try:
+        cache.put("What is the tallest mountain in Africa?", "Kilimanjaro")
+        cache.get("Which mountain is the highest in Africa?")  # loads the verifier
+        pve = next(e for e in cache.evaluator.walk() if isinstance(e, PairVerifierEvaluator))
+        encoder = pve.verifier.head.encoder  # type: ignore[attr-defined]
+        runs: list[list[str]] = []
+        real_run = encoder._run
+
+        def counting(texts: list[str]) -> Any:
+            runs.append(list(texts))
+            return real_run(texts)
+
+        encoder._run = counting
+        cache.put("How do I boil an egg?", "Ten minutes")
+        hit = cache.lookup(CacheRequest("how do you boil an egg"))
+        assert hit.hit
+        # the stored question (at put) and the asked one (at lookup) came from the embedder
+        assert runs == []
+
+        # the states taken from the embedder are the ones the encoder would have computed
+        text = "Which planets have rings?"
+        embedder = OnnxEmbedder()
+        fresh = TokenEncoder(memo=16)
+        assert fresh.model_path == embedder.model_path
+        embedder.on_token_states(lambda t, i, h: fresh.offer(embedder.model_path, t, i, h))
+        embedder.embed([text])
+        offered = fresh.encode([text])[0]
+        alone = real_run([text])[0]
+        assert offered.ids == alone.ids
+        assert np.allclose(offered.tokens, alone.tokens, atol=1e-5)
+        assert np.allclose(offered.pooled, alone.pooled, atol=1e-5)
+        # another model's states, or a text the tokenizers cut differently, are not taken
+        assert fresh.offer(Path("/elsewhere/model.onnx"), ["x y"], [[101, 1, 102]],
+                           np.zeros((1, 3, 384))) == 0
+        long_text = " ".join(["word"] * 200)
+        embedder.embed([long_text])
+        assert long_text not in fresh._memo
+    finally:
+        cache.close()

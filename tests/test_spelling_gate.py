@@ -77,6 +77,11 @@ def test_the_default_cache_serves_a_misspelt_question_only_with_its_verifier() -
     # both sides misspell it: the asked side takes the stored spelling
     ("How do I change my password on Gmial?", "How do I change my password on Gmail?",
      ("How do I change my password on gmail?", "How do I change my password on Gmail?")),
+    # Korean spacing, end marks and bare-letter laughter do not make another question
+    ("친구한테돈을빌려줄때주의할점알려줘ㅠㅠ", "친구한테 돈을 빌려줄 때 주의할 점 알려줘",
+     ("친구한테 돈을 빌려줄 때 주의할 점 알려줘", "친구한테 돈을 빌려줄 때 주의할 점 알려줘")),
+    ("하늘이 파란 이유가 뭐야? ㅋㅋ", "하늘이 파란 이유가 뭐야?",
+     ("하늘이 파란 이유가 뭐야?", "하늘이 파란 이유가 뭐야?")),
 ])
 def test_misspelt_words_are_read_as_the_other_texts_word(asked: str, stored: str,
                                                          expected: tuple[str, str]) -> None:
@@ -91,6 +96,8 @@ def test_misspelt_words_are_read_as_the_other_texts_word(asked: str, stored: str
     ("Why does a currency depreciate?", "Why does a currency appreciate?"),  # first letter
     ("Is a cat a mammal?", "Is a bat a mammal?"),  # short words are never corrected
     ("Who was Kant?", "Who was Kent?"),
+    ("C++ 변수 선언하는 방법", "C# 변수 선언하는 방법"),  # symbols are not spacing
+    ("비타민 C가 감기 예방에 효과가 있나요?", "비타민 C가 감기 예방에 효과가 없나요?"),
 ])
 def test_real_words_and_words_with_letters_added_are_never_changed(asked: str,
                                                                    stored: str) -> None:

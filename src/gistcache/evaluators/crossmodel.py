@@ -36,6 +36,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import EmbedderError
+from .._types import normalize_text
 from ..embedders.routed import script_route
 from .pairmodel import _data_file, load_manifest
 from .spelling import align_spelling
@@ -137,6 +138,13 @@ class JointVerifier:
         self.threshold = float(self.head.threshold)
         self._shift = _logit(self.cross.threshold) - _logit(self.threshold)
 
+    def offer(self, model_path: Path, texts: Sequence[str], ids: Sequence[Sequence[int]],
+              hidden: Any) -> int:
+        """Token states the embedder computed, for the token head (the cross-encoder reads
+        both questions at once and cannot reuse them)."""
+        offer = getattr(self.head, "offer", None)
+        return int(offer(model_path, texts, ids, hidden)) if offer is not None else 0
+
     def probabilities(self, query: str, stored: Sequence[str]) -> list[float]:
         """P(same answer) of the query against each stored question.
 
@@ -144,9 +152,17 @@ class JointVerifier:
         (:func:`~.spelling.align_spelling`): both models learned from mostly well-typed pairs.
         """
         pairs = [align_spelling(query, s) for s in stored]
-        if all(q == query for q, _ in pairs):
-            return self._judge(query, [s for _, s in pairs])
-        return [self._judge(q, [s])[0] for q, s in pairs]
+        # the same text once read as meant is the same question: no model is asked
+        same = [normalize_text(q) == normalize_text(s) for q, s in pairs]
+        out = [1.0 if x else 0.0 for x in same]
+        rest = [i for i, x in enumerate(same) if not x]
+        if rest and all(pairs[i][0] == query for i in rest):
+            judged = self._judge(query, [pairs[i][1] for i in rest])
+        else:
+            judged = [self._judge(pairs[i][0], [pairs[i][1]])[0] for i in rest]
+        for i, p in zip(rest, judged, strict=True):
+            out[i] = p
+        return out
 
     def _judge(self, query: str, stored: Sequence[str]) -> list[float]:
         out = [float(p) for p in self.head.probabilities(query, stored)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from .._errors import ConfigError
 from .._types import CacheRequest, Candidate
@@ -58,6 +58,15 @@ class PairVerifierEvaluator(Evaluator):
     def threshold(self) -> float:
         """The acceptance bar: the configured one, else the one shipped with the model."""
         return self._threshold if self._threshold is not None else self.verifier.threshold
+
+    def offer_token_states(self, model_path: Path, texts: Sequence[str],
+                           ids: Sequence[Sequence[int]], hidden: Any) -> None:
+        """Hand the embedder's token states to the verifier, if it is loaded and reads the same
+        model (an English question is then run through all-MiniLM-L6-v2 once per lookup, not
+        twice). Before the verifier's first use there is nothing to share."""
+        offer = getattr(self._verifier, "offer", None)
+        if offer is not None:
+            offer(model_path, texts, ids, hidden)
 
     def probability(self, query: str, stored: str) -> float:
         """P(one answer serves both)."""

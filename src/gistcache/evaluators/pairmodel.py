@@ -116,6 +116,8 @@ class TokenEncoder:
         path = Path(model_path) if model_path is not None else default_model_path()
         if model_path is None:
             _verify_sha256(path, MINILM_SHA256)
+        #: the model file this encoder runs (:meth:`offer` takes states of the same model only)
+        self.model_path = path.resolve()
         self._session = load_session(path, threads, "the pair verifier's encoder")
         tok_path = Path(tokenizer_path) if tokenizer_path else _data_file("pair-tokenizer.json")
         self._tokenizer = Tokenizer.from_str(tok_path.read_text(encoding="utf-8"))
@@ -146,6 +148,30 @@ class TokenEncoder:
             out = [s if s is not None else fresh[t] for t, s in zip(texts, out, strict=True)]
         return [s for s in out if s is not None]
 
+    def offer(self, model_path: Path, texts: Sequence[str], ids: Sequence[Sequence[int]],
+              hidden: Any) -> int:
+        """Memoise token states another run of this encoder's model produced (the embedder's
+        run over a question it embeds), for each text this encoder's tokenizer turns into the
+        same token ids; returns how many were taken. States of another model are ignored."""
+        if Path(model_path) != self.model_path:
+            return 0
+        taken: dict[str, TokenStates] = {}
+        with self._lock:
+            todo = [i for i, t in enumerate(texts) if t not in self._memo]
+        for i in todo:
+            own = self._tokenizer.encode(texts[i])
+            n = int(sum(own.attention_mask))
+            if list(own.ids[:n]) != list(ids[i]):
+                continue  # truncated differently, or text the two tokenizers read differently
+            taken[texts[i]] = _states(np.asarray(hidden[i][:n], dtype=np.float32),
+                                      own.ids[:n])
+        if taken:
+            with self._lock:
+                self._memo.update(taken)
+                while len(self._memo) > self._memo_size:
+                    self._memo.popitem(last=False)
+        return len(taken)
+
     def _run(self, texts: list[str]) -> list[TokenStates]:
         try:
             encodings = self._tokenizer.encode_batch(texts)
@@ -160,15 +186,20 @@ class TokenEncoder:
         states = []
         for row, enc in zip(hidden, encodings, strict=True):
             n = int(sum(enc.attention_mask))
-            full = row[:n]
-            pooled = full.mean(axis=0)
-            pooled /= max(float(np.linalg.norm(pooled)), 1e-12)
-            keep = slice(1, n - 1) if n > 2 else slice(0, 1)
-            inner = full[keep]
-            inner = inner / np.maximum(np.linalg.norm(inner, axis=1, keepdims=True), 1e-12)
-            states.append(TokenStates(inner.astype(np.float32), pooled.astype(np.float32),
-                                      tuple(enc.ids[keep])))
+            states.append(_states(row[:n], enc.ids[:n]))
         return states
+
+
+def _states(full: Array, ids: Sequence[int]) -> TokenStates:
+    """One text's states from its model output rows (special tokens included, no padding)."""
+    n = len(full)
+    pooled = full.mean(axis=0)
+    pooled /= max(float(np.linalg.norm(pooled)), 1e-12)
+    keep = slice(1, n - 1) if n > 2 else slice(0, 1)
+    inner = full[keep]
+    inner = inner / np.maximum(np.linalg.norm(inner, axis=1, keepdims=True), 1e-12)
+    return TokenStates(inner.astype(np.float32), pooled.astype(np.float32),
+                       tuple(ids[keep]))
 
 
 #: pair-level inputs of the head, in order
@@ -270,6 +301,11 @@ class PairVerifier:
                 self.final = {k: np.asarray(data[k], dtype=np.float32)
                               for k in ("sparse", "dense", "bias")}
         self.encoder = encoder or TokenEncoder(tokenizer_path=base / "pair-tokenizer.json")
+
+    def offer(self, model_path: Path, texts: Sequence[str], ids: Sequence[Sequence[int]],
+              hidden: Any) -> int:
+        """Token states the embedder computed (see :meth:`TokenEncoder.offer`)."""
+        return self.encoder.offer(model_path, texts, ids, hidden)
 
     def probabilities(self, query: str, stored: Sequence[str]) -> list[float]:
         """P(same answer) of the query against each stored question (one batched encoding)."""

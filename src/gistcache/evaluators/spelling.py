@@ -15,6 +15,10 @@ learned from text rather than from word lists:
   nor a word whose first letter differs ("depreciate" / "appreciate"): prefixes are how languages
   change a meaning, and people seldom mistype a word's first letter. The verifier and the
   spelling gate then judge the aligned pair.
+
+In Korean, where spacing is loose in everyday writing, two texts that differ only in spaces,
+sentence-final marks and runs of bare letters ("ㅋㅋ" laughter, "ㅠㅠ" tears — letters that never
+stand alone in a written word) are the same text.
 """
 
 from __future__ import annotations
@@ -106,14 +110,30 @@ def _meant(word: str, others: set[str]) -> str | None:
     return None
 
 
+#: runs of bare Hangul letters (ㅋㅋ, ㅠㅠ, ㅎㅎ): laughter and tears, never a word of the question
+_BARE_JAMO = re.compile(r"[\u3131-\u318e]+")
+#: what Korean spacing and sentence-final marks leave out
+_SPACING = re.compile(r"[\s.,!?~…]+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def _squashed(text: str) -> str:
+    return _SPACING.sub("", _BARE_JAMO.sub("", text)).casefold()
+
+
 @lru_cache(maxsize=4096)
 def align_spelling(asked: str, stored: str) -> tuple[str, str]:
     """``(asked, stored)`` with each misspelt word read as the other text's word it stands for.
 
     The texts come back unchanged (the same objects) when nothing is misspelt. A non-word on
     either side is replaced by its counterpart; when both sides misspell one word differently,
-    the asked side takes the stored side's spelling.
+    the asked side takes the stored side's spelling. Korean text that differs only in word
+    spacing (written loosely by most people), sentence-final marks and bare-letter laughter or
+    tears ("ㅋㅋ", "ㅠㅠ") is the stored text.
     """
+    if _HANGUL.search(asked) and _HANGUL.search(stored) and asked != stored \
+            and _squashed(asked) == _squashed(stored):
+        return stored, stored
     words_a = {w.lower() for w in _WORD.findall(asked)}
     words_s = {w.lower() for w in _WORD.findall(stored)}
     only_a, only_s = words_a - words_s, words_s - words_a
