@@ -154,6 +154,12 @@ def test_the_verifier_reads_the_embedders_run_instead_of_running_the_model_again
         assert offered.ids == alone.ids
         assert np.allclose(offered.tokens, alone.tokens, atol=1e-5)
         assert np.allclose(offered.pooled, alone.pooled, atol=1e-5)
+        # a padded batch (a bulk put) is shared too, each text with its own tokens
+        batch = ["Is a tomato a fruit?", "How many moons does Jupiter have, and which is the "
+                 "largest of them?"]
+        embedder.embed(batch)
+        assert all(t in fresh._memo for t in batch)
+        assert len(fresh._memo["Is a tomato a fruit?"].ids) == len(real_run([batch[0]])[0].ids)
         # another model's states, or a text the tokenizers cut differently, are not taken
         assert fresh.offer(Path("/elsewhere/model.onnx"), ["x y"], [[101, 1, 102]],
                            np.zeros((1, 3, 384))) == 0

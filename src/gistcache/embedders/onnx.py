@@ -145,7 +145,8 @@ class OnnxEmbedder(Embedder):
             raise EmbedderError(f"embedding failed: {exc}") from exc
         for listener in list(self._listeners):
             try:
-                listener(batch, [e.ids for e in encodings], hidden)
+                # each text's own token ids (the batch is padded to its longest text)
+                listener(batch, [e.ids[: sum(e.attention_mask)] for e in encodings], hidden)
             except Exception:  # a listener's fault never fails an embedding
                 logger.exception("a token-state listener of the embedder failed")
         weights = mask[:, :, None].astype(np.float32)
