@@ -141,12 +141,12 @@ def align_spelling(asked: str, stored: str) -> tuple[str, str]:
         return asked, stored
     fix_a: dict[str, str] = {}
     fix_s: dict[str, str] = {}
-    for word in only_a:
+    for word in sorted(only_a):  # sorted: the same answer in every process
         if len(word) >= MIN_LENGTH and not is_word(word):
             meant = _meant(word, only_s)
             if meant is not None:
                 fix_a[word] = meant
-    for word in only_s - set(fix_a.values()):
+    for word in sorted(only_s - set(fix_a.values())):
         if len(word) >= MIN_LENGTH and not is_word(word):
             meant = _meant(word, only_a - set(fix_a))
             if meant is not None:
