@@ -150,8 +150,11 @@ def test_a_cross_encoder_trained_on_english_only_leaves_other_scripts_to_the_hea
         tmp_path: Path) -> None:
     base = _copy_model(tmp_path)
     manifest: dict[str, Any] = json.loads((base / "pair-cross.json").read_text())
-    assert CrossVerifier(base).english_only is False  # the shipped one read Korean in training
-    manifest["training"]["langs"] = "en"
+    assert manifest["training"]["langs"] == "en"  # the shipped one
+    (base / "pair-cross.json").write_text(json.dumps(
+        {**manifest, "training": {**manifest["training"], "langs": "en,ko"}}))
+    assert CrossVerifier(base).english_only is False
+    assert CrossVerifier(base).reads("계란 삶는 법", "How do I boil an egg?")
     (base / "pair-cross.json").write_text(json.dumps(manifest))
     english_only = CrossVerifier(base)
     assert english_only.english_only

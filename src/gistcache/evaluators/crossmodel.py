@@ -4,15 +4,15 @@
 fine-tuned to say whether one answer serves both questions (mean-pooled last layer → one
 logit). Because every token of one question attends to every token of the other, the model
 compares them in context, and what it knows about which differences matter it learned from
-about 14,000 labelled pairs, not from word lists. Its strength is the reworded English question,
-where the token head (:mod:`.pairmodel`) is weakest; the default verifier,
-:class:`JointVerifier`, uses both.
+about 11,000 labelled English pairs (two passes), not from word lists. Its strength is the
+reworded English question, where the token head (:mod:`.pairmodel`) is weakest; the default
+verifier, :class:`JointVerifier`, uses both.
 
-Korean and other scripts the model's English vocabulary lacks: the tokenizer decomposes Hangul
-syllables into jamo, and the jamo that BERT's vocabulary has no entry for take its unused slots
-(``pair-tokenizer.json``); their rows were learned in training, so Korean is read letter by letter
-rather than as ``[UNK]`` — but an English model learns little Korean from a few thousand pairs,
-and in Korean it rarely reaches its bar (the token head carries Korean).
+Other scripts: the shipped model was trained on English pairs only (its manifest says so), and
+the joint verifier leaves a pair with Korean or any other non-ASCII script to the token head. An
+earlier model that read Korean as jamo in the vocabulary's unused slots learned little from a
+few thousand Korean pairs and seldom reached its bar; the tokenizer still maps them, so a
+model trained with ``--langs en,ko`` reads Korean the same way.
 
 Shipped as ``gistcache/data/pair-cross.onnx`` (int8 matrices, fp16 word embeddings, 35 MB) with
 the manifest
