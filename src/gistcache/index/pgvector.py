@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from gistcache._errors import ConfigError, IndexError_, MissingExtra
-from gistcache.index._base import Hit, Vector, VectorIndex
+from gistcache.index._base import Hit, Vector, VectorIndex, check_graph_settings
 from gistcache.index.flat import as_matrix, as_query
 
 __all__ = ["PgVectorIndex"]
@@ -74,12 +74,9 @@ class PgVectorIndex(VectorIndex):
             from pgvector.psycopg import register_vector
         except ImportError as exc:
             raise MissingExtra("the pgvector index", "postgres", exc.name or "pgvector") from exc
-        if dimension <= 0:
-            raise ConfigError(f"dimension must be positive, got {dimension}")
-        for name, value in (("m", m), ("ef_construction", ef_construction),
-                            ("ef_search", ef_search)):
-            if not 2 <= value <= 1000:
-                raise ConfigError(f"pgvector {name} must be in [2, 1000], got {value}")
+        check_graph_settings("pgvector", dimension, [
+            ("m", m, 2, 1000), ("ef_construction", ef_construction, 2, 1000),
+            ("ef_search", ef_search, 2, 1000)])
         self.dimension = dimension
         self._sa = sa
         self._url = url
