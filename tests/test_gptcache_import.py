@@ -28,7 +28,7 @@ from gistcache.migrate import GptcacheSource, import_gptcache, progress_bar
 
 pytestmark = pytest.mark.skipif(
     importlib.util.find_spec("gptcache") is None or importlib.util.find_spec("faiss") is None,
-    reason="GPTCache 0.1.44 and faiss-cpu (the bench extra) are needed to write its data")
+    reason="GPTCache 0.1.44 and faiss-cpu (in the test extra) are needed to write its data")
 
 #: run by GPTCache 0.1.44 in an empty directory (it unpickles data_map.txt from the working
 #: directory at import); a small hashed embedding stands in for its downloaded ONNX model
