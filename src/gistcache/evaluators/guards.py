@@ -42,6 +42,8 @@ from fractions import Fraction
 from functools import lru_cache
 from itertools import pairwise
 
+from .spelling import slips
+
 __all__ = [
     "GUARDS",
     "MAX_CHARS",
@@ -193,21 +195,7 @@ def _near(a: str, b: str) -> bool:
     if shortest < 4 or (a[0] != b[0] and a[:2] != b[1::-1]):
         return False
     limit = 1 if shortest <= 5 else 2
-    if abs(len(a) - len(b)) > limit:
-        return False
-    prev2: list[int] = []
-    prev = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        cur = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                cur[j] = min(cur[j], prev2[j - 2] + 1)
-        if min(cur) > limit:
-            return False
-        prev2, prev = prev, cur
-    return prev[-1] <= limit
+    return slips(a, b, limit) <= limit
 
 
 def _side(one_sided_in_query: bool) -> str:
