@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 from functools import lru_cache
 from importlib import resources
 
@@ -34,8 +33,6 @@ from .._types import normalize_text
 __all__ = ["align_spelling", "is_word", "slips", "spelling_similarity"]
 
 _WORD = re.compile(r"[A-Za-z]+")
-_VOCAB: frozenset[str] | None = None
-_VOCAB_LOCK = threading.Lock()
 #: words shorter than this are never corrected (too many real words are one slip apart)
 MIN_LENGTH = 4
 #: from this length on, two slips are allowed
@@ -59,15 +56,12 @@ def spelling_similarity(a: str, b: str) -> float:
     return len(x & y) / len(x | y) if x or y else 1.0
 
 
+@lru_cache(maxsize=1)
 def _vocabulary() -> frozenset[str]:
-    global _VOCAB
-    if _VOCAB is None:
-        with _VOCAB_LOCK:
-            if _VOCAB is None:
-                path = resources.files("gistcache").joinpath("data/minilm-tokenizer.json")
-                vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
-                _VOCAB = frozenset(w for w in vocab if w.isascii() and w.isalpha())
-    return _VOCAB
+    """The embedder's whole-word vocabulary entries (read once, on first use)."""
+    path = resources.files("gistcache").joinpath("data/minilm-tokenizer.json")
+    vocab = json.loads(path.read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isascii() and w.isalpha())
 
 
 def is_word(token: str) -> bool:
