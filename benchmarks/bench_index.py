@@ -1060,8 +1060,9 @@ def million(specs: list[str], out: Path | None) -> None:
             "",
             f"Command: `.venv/bin/python benchmarks/bench_index.py --million {','.join(specs)}`. "
             f"{MILLION:,} vectors in one partition, added in one batch (as a rebuild from the "
-            f"store or an import does: built in bulk); {MILLION_QUERIES:,} queries (half paraphrase a stored entry) timed one "
-            "at a time on one thread in a fresh process that loaded the saved index; recall@1 "
+            f"store or an import does: built in bulk); {MILLION_QUERIES:,} queries (half "
+            "paraphrase a stored entry) timed one at a time on one thread in a fresh process "
+            "that loaded the saved index; recall@1 "
             "against exact search. *process RSS* is the whole Python process after the load "
             f"(numpy, voyager, the index). {time.perf_counter() - started:.0f} s; 1-minute load "
             f"average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end.",
