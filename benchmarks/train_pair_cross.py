@@ -15,7 +15,9 @@ Its tokenizer is the embedder's, with the Hangul jamo that BERT's vocabulary lac
 letter and the unused rows are learned (the shipped model is English-only: that one learned
 little Korean). The trained network is exported to ONNX and quantised to int8
 (``onnxruntime.quantization``); what ships is ``src/gistcache/data/pair-cross.onnx`` and the
-manifest ``pair-cross.json`` (sha256, acceptance bar, training summary).
+manifest ``pair-cross.json`` (sha256, acceptance bar, training summary). The shipped bar is then
+chosen on ``bench_quality.py``'s tuning split, whose run records the word-list guards'
+fingerprint in the manifest (``tests/test_guards_fingerprint.py`` fails until it has).
 
 Data (nothing from ``benchmarks/data/fresh*`` is ever read here):
 

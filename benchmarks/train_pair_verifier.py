@@ -12,7 +12,8 @@ needs the ``train`` extra for PyTorch)::
 
 It writes ``src/gistcache/data/pair-head.npz`` (the head's arrays), ``pair-tokenizer.json`` and
 ``pair-verifier.json`` (the sha256 of both, the acceptance threshold and a training summary);
-then run ``benchmarks/train_pair_final.py`` for the final layer. The shipped head was trained
+then run ``benchmarks/train_pair_final.py`` for the final layer, and ``bench_quality.py``, which
+records the word-list guards' fingerprint in the manifest. The shipped head was trained
 by this script before it standardised the token rows (``mu``/``sd``, optional in the head file);
 as committed it trains a standardised head, which reached a better development accuracy after
 two epochs (0.80 against 0.72) but was not shipped for lack of time.

@@ -63,7 +63,8 @@ def default_evaluator(config: Config, embedder_name: str | None = None) -> Pipel
                               IdentifierEvaluator()]
     # the word-list guards are a cheap first pass (every figure in benchmarks/results/quality.md
     # was measured with them); the pair verifier does not read their output, so a change to a
-    # word list cannot shift the shipped model
+    # word list cannot shift the model's weights, but it moves what reaches the verifier's bar:
+    # the manifests record the guards' fingerprint (tests/test_guards_fingerprint.py)
     guards = config.guards if config.guards is not None else list(GUARDS)
     if guards:
         parts.append(GuardEvaluator(guards))

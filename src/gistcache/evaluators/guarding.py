@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from .._errors import ConfigError
 from .._types import CacheRequest, Candidate
 from ._base import ACCEPT, Evaluator, Verdict
-from .guards import GUARDS, veto
+from .guards import GUARDS, load_word_lists, veto
 
 __all__ = ["GuardEvaluator"]
 
@@ -25,6 +25,9 @@ class GuardEvaluator(Evaluator):
             raise ConfigError(f"unknown guard(s) {', '.join(unknown)}; known: "
                               f"{', '.join(GUARDS)}")
         self.enabled = names
+        if names:
+            # a word-list file edited into something unreadable fails here, not at a lookup
+            load_word_lists()
 
     def judge(self, request: CacheRequest, candidate: Candidate) -> Verdict:
         """Veto on a meaning-changing difference between the two questions."""
