@@ -170,6 +170,39 @@ def test_put_replaces_the_same_question(make_cache: Any) -> None:
     assert first.id not in cache.index.ids()
 
 
+def test_put_many_stores_a_batch_as_puts_would(make_cache: Any) -> None:
+    cache = make_cache(similarity_threshold=0.5)
+    items = [(cache.request("how do I make green tea"), "steep 2 minutes"),
+             (cache.request("how do I boil an egg"), Answer("9 minutes", None, 3, 4)),
+             (cache.request("How do I make green tea?"), "steep 3 minutes")]  # same exact key
+    first, second, third = cache.put_many(items)
+    assert first.id < second.id < third.id
+    assert cache.stats()["entries"] == 2
+    live = {second.id, third.id}
+    assert cache.index.ids() == live  # the replaced row is not indexed
+    assert cache.get("how do i make green tea") == "steep 3 minutes"
+    hit = cache.lookup(cache.request("how do I boil an egg quickly"))
+    assert hit.kind is HitKind.SEMANTIC and hit.entry is not None and hit.entry.id == second.id
+    assert hit.entry.completion_tokens == 4
+    assert cache.put_many([]) == []
+    with pytest.raises(InvalidRequest, match="answer"):
+        cache.put_many([(cache.request("q"), 42)])
+
+
+def test_bulk_defers_indexing_to_one_reconcile(make_cache: Any, tmp_path: Path) -> None:
+    cache = make_cache(similarity_threshold=0.5)
+    cache.put("what is the capital of france", "Paris")
+    with cache.bulk():
+        with cache.bulk():  # nested: indexed when the outer one ends
+            cache.put_many([(cache.request(f"tell me fact number {i} about cats"), f"fact {i}")
+                            for i in range(50)])
+        assert len(cache.index) == 1  # stored, not yet indexed...
+        assert cache.get("tell me fact number 7 about cats") == "fact 7"  # ...found exactly
+    assert len(cache.index) == 51
+    hit = cache.lookup(cache.request("tell me fact number 7 about cats please"))
+    assert hit.kind is HitKind.SEMANTIC and hit.answer == "fact 7"
+
+
 def test_bad_input_is_refused_with_a_clear_error(make_cache: Any) -> None:
     cache = make_cache()
     with pytest.raises(InvalidRequest, match="empty"):

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from conftest import REDIS_URL, SQLTarget
 
 from gistcache import HitKind
-from gistcache._errors import ConfigError, StoreError
+from gistcache._errors import ConfigError, InvalidRequest, StoreError
 from gistcache.eviction import POLICIES
 from gistcache.stores import EntryStore, NewEntry, SQLStore
 from gistcache.stores.redis import RedisExactTier
@@ -127,6 +127,32 @@ def test_known_new_hint_that_is_wrong_still_replaces(store: SQLStore) -> None:
     second = store.put(new("q", answer="again"), known_new=True)
     assert second.replaced_id == first.entry.id
     assert store.all_ids() == {second.entry.id: "s1"}
+
+
+def test_put_many_equals_puts_one_by_one(store: SQLStore) -> None:
+    """One batch (one transaction in SQL): the rows, ids and replacements that single puts in
+    the same order would give, a key repeated inside the batch included."""
+    old = store.put(new("a", size=5))
+    _, seq = store.tombstones_since(0)
+    batch = [new("b"), new("a", answer="a2", size=7), new("c"), new("b", answer="b2")]
+    results = store.put_many(batch, known_new=[True, False, True, False])
+    ids = [r.entry.id for r in results]
+    assert ids == sorted(ids) and ids[0] > old.entry.id
+    assert [r.replaced_id for r in results] == [None, old.entry.id, None, ids[0]]
+    assert results[1].replaced_size == 5
+    assert {i: e.answer for i, e in store.get_many(ids).items()} == {
+        ids[1]: "a2", ids[2]: "answer c", ids[3]: "b2"}
+    assert sorted(store.tombstones_since(seq)[0]) == sorted([old.entry.id, ids[0]])
+    assert store.stats().count == 3
+    with pytest.raises(InvalidRequest, match="hints"):
+        store.put_many(batch, known_new=[True])
+
+
+def test_put_many_with_a_wrong_known_new_hint_still_replaces(store: SQLStore) -> None:
+    first = store.put(new("q"))
+    results = store.put_many([new("q", answer="again"), new("r")], known_new=[True, True])
+    assert results[0].replaced_id == first.entry.id
+    assert set(store.all_ids()) == {results[0].entry.id, results[1].entry.id}
 
 
 def test_ids_are_never_reused(store: SQLStore) -> None:

@@ -11,6 +11,7 @@ A fault in any part (store, index, embedder) never fails the caller: the lookup 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import json
 import logging
@@ -20,7 +21,7 @@ import threading
 import time
 import weakref
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -53,7 +54,7 @@ from .eviction import Budget, EvictionPolicy, get_policy
 from .index import VectorIndex
 from .metrics import Metrics
 from .processors import POSTPROCESSORS, PostProcessor
-from .stores import EntryStore, NewEntry, SQLStore, sqlite_url
+from .stores import EntryStore, NewEntry, PutResult, SQLStore, sqlite_url
 
 __all__ = ["Answer", "Cache"]
 
@@ -187,6 +188,7 @@ class Cache:
         self.inflight: Coalescer[Answer] = Coalescer()
         self._index_dirty = False
         self._closed = False
+        self._bulk = 0  # inside bulk(): vectors are indexed at its end, not put by put
         self._open_state()
         now = time.monotonic()
         self._last = {"flush": now, "sync": now, "save": now, "totals": now}
@@ -621,12 +623,23 @@ class Cache:
         self, request: CacheRequest, answer: Answer | str, *, ttl: float | None = None
     ) -> Entry:
         """Store an answer for a request (raises on faults; see :meth:`store_answer`)."""
-        request = self.routed(request)
-        if isinstance(answer, str):
-            answer = Answer(answer)
-        elif not isinstance(answer, Answer):
-            raise InvalidRequest(f"the answer must be a string, got {type(answer).__name__}")
-        check_text("the answer", answer.text)
+        return self.put_many([(request, answer)], ttl=ttl)[0]
+
+    def put_many(
+        self,
+        items: Sequence[tuple[CacheRequest, Answer | str]],
+        *,
+        ttl: float | None = None,
+        times: Sequence[tuple[float, float | None]] | None = None,
+    ) -> list[Entry]:
+        """Store answers for several requests at once: one embedding call for the batch, one
+        store transaction, one index add per scope. The entries, in order (a request whose
+        exact key comes again later in the batch is replaced by the later one, as single puts
+        would). Raises on faults, like :meth:`put_request`.
+
+        ``times``: each entry's (created_at, expires_at), for an import that keeps them;
+        default now, and now + ``ttl`` (an entry given no expiry gets created_at + ``ttl``).
+        """
         if self._closed:
             raise InvalidRequest("this cache is closed")
         start = time.perf_counter()
@@ -637,7 +650,88 @@ class Cache:
             # NaN would compare false forever: an entry that never expires
             raise InvalidRequest(f"ttl must be a finite number of seconds > 0 (None: no "
                                  f"expiry), got {ttl!r}")
-        vector = None if self.exact_only or request.exact else self._embed(request.key_text)
+        if times is None:
+            times = [(now, now + ttl if ttl is not None else None)] * len(items)
+        elif len(times) != len(items):
+            raise InvalidRequest(f"{len(items)} items for {len(times)} times")
+        elif ttl is not None:
+            times = [(c, e if e is not None else c + ttl) for c, e in times]
+        requests: list[CacheRequest] = []
+        answers: list[Answer] = []
+        for request, answer in items:
+            if isinstance(answer, str):
+                answer = Answer(answer)
+            elif not isinstance(answer, Answer):
+                raise InvalidRequest(
+                    f"the answer must be a string, got {type(answer).__name__}")
+            check_text("the answer", answer.text)
+            requests.append(self.routed(request))
+            answers.append(answer)
+        vectors = self._embed_many(requests)
+        news = [self._new_entry(r, a, v, *when)
+                for r, a, v, when in zip(requests, answers, vectors, times, strict=True)]
+        t = time.perf_counter()
+        with self._write_lock:
+            fresh: list[bool] = []
+            batch: set[bytes] = set()
+            for n in news:  # a key given twice in the batch: the second one replaces
+                key = _short(n.exact_key)
+                fresh.append(key not in self._known and key not in batch)
+                batch.add(key)
+            results = self.store.put_many(news, known_new=fresh)
+            self.metrics.observe("store_put", (time.perf_counter() - t) / max(1, len(news)))
+            entries = [self._admitted(r, v) for r, v in zip(results, vectors, strict=True)]
+            if not self._bulk:
+                gone = {r.replaced_id for r in results if r.replaced_id is not None}
+                self._index_vectors([(e, v) for e, v in zip(entries, vectors, strict=True)
+                                     if e.id not in gone])
+            self._evict_if_needed()
+        self.metrics.count("stores", len(entries))
+        self.metrics.observe("put", (time.perf_counter() - start) / max(1, len(entries)))
+        return entries
+
+    @contextlib.contextmanager
+    def bulk(self) -> Iterator[Cache]:
+        """Put many entries (an import) with the vector index brought up to date once, at the
+        end, in bulk (:meth:`reconcile`), instead of entry by entry.
+
+        Meanwhile the new entries are stored and found by exact key, but not yet by meaning.
+        """
+        with self._write_lock:
+            self._bulk += 1
+        try:
+            yield self
+        finally:
+            with self._write_lock:
+                self._bulk -= 1
+            if not self._bulk:
+                self.reconcile()
+
+    def _embed_many(self, requests: list[CacheRequest]
+                    ) -> list[npt.NDArray[np.float32] | None]:
+        """Each request's vector (None for exact-only ones), the batch embedded in one call."""
+        out: list[npt.NDArray[np.float32] | None] = [None] * len(requests)
+        if self.exact_only:
+            return out
+        todo = [n for n, r in enumerate(requests) if not r.exact]
+        if len(todo) == 1:
+            out[todo[0]] = self._embed(requests[todo[0]].key_text)
+        elif todo:
+            assert self.embedder is not None
+            t = time.perf_counter()
+            matrix = np.asarray(self.embedder.embed([requests[n].key_text for n in todo]),
+                                dtype=np.float32)
+            self.metrics.observe("embed", (time.perf_counter() - t) / len(todo))
+            if matrix.shape != (len(todo), self.embedder.dimension):
+                raise InvalidRequest(f"embedder returned shape {matrix.shape}, expected "
+                                     f"({len(todo)}, {self.embedder.dimension})")
+            for row, n in enumerate(todo):
+                out[n] = matrix[row]
+        return out
+
+    def _new_entry(self, request: CacheRequest, answer: Answer,
+                   vector: npt.NDArray[np.float32] | None, created: float,
+                   expires: float | None) -> NewEntry:
         fields = dict(answer.payload) if answer.payload else None
         if fields is not None and request.max_tokens is not None:
             fields["max_tokens"] = request.max_tokens  # read back by _usable for cut-off answers
@@ -646,41 +740,50 @@ class Cache:
         scope = request.scope
         size = (len(request.key_text.encode()) + len(answer.text.encode())
                 + len(request.context.encode()) + len(payload or "") + len(blob or b"") + 256)
-        new = NewEntry(
+        return NewEntry(
             scope_key=scope.key, exact_key=request.exact_key, key_text=request.key_text,
             answer=answer.text, scope_json=scope.to_json(), payload=payload, embedding=blob,
-            created_at=now, expires_at=now + ttl if ttl is not None else None, size=size,
+            created_at=created, expires_at=expires, size=size,
             model=scope.model, namespace=scope.namespace,
             prompt_tokens=answer.prompt_tokens, completion_tokens=answer.completion_tokens,
             context=request.context,
         )
-        t = time.perf_counter()
-        with self._write_lock:
-            result = self.store.put(new, known_new=_short(new.exact_key) not in self._known)
-            self.metrics.observe("store_put", time.perf_counter() - t)
-            entry = result.entry
-            if result.replaced_id is not None:
-                self.hot.drop(result.replaced_id)
-                if self.index is not None:
-                    self.index.remove([result.replaced_id])
-                self._count -= 1
-                self._size -= result.replaced_size
-            if vector is not None and self.index is not None:
-                self.index.add(scope.key, [entry.id], vector[None, :])
-                self._index_dirty = True
-            self._count += 1
-            self._size += entry.size
-            if entry.id == self._seen_id + 1:
-                self._seen_id = entry.id
-            entry.embedding = None  # the index holds it; keep the hot tier small
-            self.hot.put(entry)
-            self._known.add(_short(entry.exact_key))
-            if result.replaced_id is not None:
-                self._known_stale += 1
-            self._evict_if_needed()
-        self.metrics.count("stores")
-        self.metrics.observe("put", time.perf_counter() - start)
+
+    def _admitted(self, result: PutResult, vector: npt.NDArray[np.float32] | None) -> Entry:
+        """Account for one stored row (under the write lock): totals, hot tier, known keys,
+        and the replaced row's removal."""
+        entry = result.entry
+        if result.replaced_id is not None:
+            self.hot.drop(result.replaced_id)
+            if self.index is not None:
+                self.index.remove([result.replaced_id])
+            self._count -= 1
+            self._size -= result.replaced_size
+            self._known_stale += 1
+        if vector is not None and self.index is not None:
+            self._index_dirty = True
+        self._count += 1
+        self._size += entry.size
+        if entry.id == self._seen_id + 1:
+            self._seen_id = entry.id
+        entry.embedding = None  # the index holds it; keep the hot tier small
+        self.hot.put(entry)
+        self._known.add(_short(entry.exact_key))
         return entry
+
+    def _index_vectors(self, stored: list[tuple[Entry, npt.NDArray[np.float32] | None]]
+                       ) -> None:
+        """Add the stored entries' vectors to the index, one call per scope."""
+        if self.index is None:
+            return
+        by_scope: dict[str, tuple[list[int], list[npt.NDArray[np.float32]]]] = {}
+        for entry, vector in stored:
+            if vector is not None:
+                ids, vecs = by_scope.setdefault(entry.scope_key, ([], []))
+                ids.append(entry.id)
+                vecs.append(vector)
+        for scope_key, (ids, vecs) in by_scope.items():
+            self.index.add(scope_key, ids, np.stack(vecs))
 
     def _evict_if_needed(self) -> None:
         over_n, over_b = self.budget.excess(self._count, self._size)

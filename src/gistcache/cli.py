@@ -286,16 +286,6 @@ def _register_import(sub: Subparsers) -> None:
     p.set_defaults(func=_import)
 
 
-class _SettableClock:
-    """Lets imported entries keep their creation time (and so their age and expiry)."""
-
-    def __init__(self) -> None:
-        self.now: float | None = None
-
-    def __call__(self) -> float:
-        return self.now if self.now is not None else time.time()
-
-
 def _request_of(line: dict[str, Any], namespace: str | None) -> CacheRequest:
     scope_data = line.get("scope")
     if not isinstance(scope_data, dict):
@@ -347,42 +337,54 @@ def _import(args: argparse.Namespace) -> int:
     if args.input is None:
         raise GistcacheError("give the file written by 'gistcache export' ('-' for stdin), "
                              "or --from-gptcache DIR")
-    clock = _SettableClock()
     imported = expired = 0
     config = _config(args)
-    cache = Cache(config, clock=clock, background=False, exact_only=config.embedder == "hash")
+    cache = Cache(config, background=False, exact_only=config.embedder == "hash")
+    batch: list[tuple[CacheRequest, Answer]] = []
+    times: list[tuple[float, float | None]] = []
+
+    def put_batch() -> None:
+        nonlocal imported
+        if batch:
+            cache.put_many(batch, times=times)
+            imported += len(batch)
+            batch.clear()
+            times.clear()
+
     try:
-        for number, text in _lines(args.input):
-            if not text.strip():
-                continue
-            try:
-                line = json.loads(text)
-                if not isinstance(line, dict):
-                    raise GistcacheError("each line must be a JSON object")
-                answer = line.get("answer")
-                if not isinstance(answer, str):
-                    raise GistcacheError("'answer' must be a string")
-                payload = line.get("payload")
-                if payload is not None and not isinstance(payload, dict):
-                    raise GistcacheError("'payload' must be an object or null")
-                request = _request_of(line, args.namespace)
-                created = _number(line, "created_at", time.time())
-                expires = _number(line, "expires_at", None)
-            except (ValueError, GistcacheError) as exc:
-                raise GistcacheError(f"{args.input} line {number}: {exc}") from exc
-            now = time.time()
-            if expires is not None and expires <= now:
-                expired += 1
-                continue
-            clock.now = created
-            ttl = expires - created if expires is not None and created is not None else None
-            cache.put_request(request, Answer(answer, payload,
+        # Stored a batch at a time; vectors indexed once, in bulk, at the end.
+        with cache.bulk():
+            for number, text in _lines(args.input):
+                if not text.strip():
+                    continue
+                try:
+                    line = json.loads(text)
+                    if not isinstance(line, dict):
+                        raise GistcacheError("each line must be a JSON object")
+                    answer = line.get("answer")
+                    if not isinstance(answer, str):
+                        raise GistcacheError("'answer' must be a string")
+                    payload = line.get("payload")
+                    if payload is not None and not isinstance(payload, dict):
+                        raise GistcacheError("'payload' must be an object or null")
+                    request = _request_of(line, args.namespace)
+                    created = _number(line, "created_at", time.time())
+                    expires = _number(line, "expires_at", None)
+                except (ValueError, GistcacheError) as exc:
+                    put_batch()  # what came before the bad line is imported
+                    raise GistcacheError(f"{args.input} line {number}: {exc}") from exc
+                if expires is not None and expires <= time.time():
+                    expired += 1
+                    continue
+                assert created is not None
+                batch.append((request, Answer(answer, payload,
                                               int(line.get("prompt_tokens") or 0),
-                                              int(line.get("completion_tokens") or 0)),
-                              ttl=ttl if ttl is None or ttl > 0 else None)
-            imported += 1
+                                              int(line.get("completion_tokens") or 0))))
+                times.append((created, expires))
+                if len(batch) >= args.batch_size:
+                    put_batch()
+            put_batch()
     finally:
-        clock.now = None
         cache.close()
     print(f"imported {imported} entries" + (f", skipped {expired} expired" if expired else ""),
           file=sys.stderr)

@@ -345,12 +345,14 @@ def import_gptcache(
         cache.store.set_meta(UNSCOPED_META, "1")
         if progress is not None:
             progress(0, live)
-        for rows in src.questions(batch_size * _BLOCK):
-            extra_answers += _import_batch(src, cache, embedder, clock, scope, rows, report,
-                                           seen, batch_size)
-            done += len(rows)
-            if progress is not None:
-                progress(done, live)
+        # Stored a block at a time; vectors indexed once, in bulk, at the end.
+        with cache.bulk():
+            for rows in src.questions(batch_size * _BLOCK):
+                extra_answers += _import_batch(src, cache, embedder, clock, scope, rows, report,
+                                               seen, batch_size)
+                done += len(rows)
+                if progress is not None:
+                    progress(done, live)
         kept = cache.store.stats().count - before
         if kept < report.imported:
             report.notes.append(f"{report.imported - kept} imported entries were evicted at "
@@ -395,10 +397,10 @@ def _import_batch(src: GptcacheSource, cache: Cache, embedder: _Prepared | None,
         embedder.prepare([request.key_text for _, request, _ in todo], batch)
     touches: dict[int, tuple[int, float]] = {}
     links: dict[int, list[str]] = {}
-    for row, request, answer in todo:
-        created = _timestamp(row.create_on) or time.time()
-        clock.now = created
-        entry = cache.put_request(request, Answer(str(answer)))
+    created_at = [_timestamp(row.create_on) or time.time() for row, _, _ in todo]
+    stored = cache.put_many([(request, Answer(str(answer))) for _, request, answer in todo],
+                            times=[(created, None) for created in created_at])
+    for (row, _, _), entry, created in zip(todo, stored, created_at, strict=True):
         if entry.exact_key in seen:
             report.skipped["duplicate questions (the newest was kept)"] += 1
             report.imported -= 1

@@ -89,6 +89,14 @@ MAINTAIN_SLICE = 4096
 BUILD_CELL = 16
 #: a batch of at least this many new vectors (or one that doubles a partition) builds in bulk
 BULK_FROM = 65536
+#: links per node ("M") and efConstruction of a bulk-built partition's (frozen) graph
+#: (M=32, 200 against 16, 64: recall@1 0.999 against 0.981 at 300k clustered vectors, for
+#: search p50 ~0.7 against ~0.5 ms and a 1.6x longer build)
+BULK_M, BULK_EF_CONSTRUCTION = 32, 200
+#: a search of a partition built in bulk ranks up to this many times ``probes`` cells ...
+WIDEN = 8
+#: ... when their centroids are this close (cosine) to the nearest centroid's similarity
+WIDEN_MARGIN = 0.1
 #: vectors routed per graph query while building in bulk (bounds the float32 copy)
 BUILD_ROUTE_CHUNK = 65536
 
@@ -215,6 +223,14 @@ class CellPartition:
             return part
         part._rows[:n] = vectors
         count = max(1, -(-n // BUILD_CELL))
+        # The graph holds len/BUILD_CELL centroids and never changes: a denser, more carefully
+        # built one is cheap here and routes more queries to their true nearest cells.
+        part._graph = _new_graph(
+            dimension,
+            dataclasses.replace(params, connectivity=max(params.connectivity, BULK_M),
+                                ef_construction=max(params.ef_construction, BULK_EF_CONSTRUCTION)),
+            count,
+        )
         # Seeded by the size: the same data builds the same index.
         picks = np.sort(np.random.default_rng(n).choice(n, count, replace=False))
         labels = part._take_cells(count)
@@ -259,14 +275,40 @@ class CellPartition:
         """The ``k`` nearest live ids by cosine among the cells the query probes, best first."""
         if k <= 0 or not self._row_of:
             return []
-        probed = self._probe(query[None, :], max(k, self.params.probes), 1)[0]
+        want = max(k, self.params.probes)
+        probed = self._widened(query, want) if self._frozen else None
+        if probed is None:
+            probed = self._probe(query[None, :], want, 1)[0].tolist()
         cell_rows = self._cell_rows
         rows: list[int] = []
-        for cell in probed.tolist():
+        for cell in probed:
             if cell >= 0:
                 rows += cell_rows[cell]
         index = np.array(rows, dtype=np.int64)
         return top_k(self._scores(index, query), self._row_ids[index], k)
+
+    def _widened(self, query: Vector, want: int) -> list[int] | None:
+        """The ``want`` nearest cells, and up to WIDEN times as many when their centroids are
+        about as near (within WIDEN_MARGIN of the nearest); None when the graph falls short.
+
+        Inside a dense cluster (hundreds of near-copies of one question) the sampled centroids
+        are all about equally near a query, so which ``want`` of them it probes is noise, and the
+        nearest entry often sits in another: measured at 1M near-copies, recall@1 of paraphrase
+        queries 0.978 with 8 cells. The graph search costs the same for more results (its
+        candidate list, ``ef``, is longer anyway); only the ranked rows grow, and only there.
+        The first cell is the one :meth:`_add_frozen` and :meth:`bulk` route by, unchanged.
+        """
+        wide = min(WIDEN * want, self.params.ef_search, self.cells)
+        if wide <= want:
+            return None
+        try:
+            labels, distances = self._graph.query(query, k=wide)
+        except voyager.RecallError:
+            return None
+        near = 1.0 - np.asarray(distances, dtype=np.float32)  # inner-product space: 1 - dot
+        keep = want + int(np.count_nonzero(near[want:] >= near[0] - WIDEN_MARGIN))
+        out: list[int] = np.asarray(labels[:keep], dtype=np.int64).tolist()
+        return out
 
     def ids(self) -> IdArray:
         """The live ids."""

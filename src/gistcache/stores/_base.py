@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .._errors import InvalidRequest
 from .._types import Entry
 from ..eviction import EvictionPolicy
 
@@ -51,6 +52,15 @@ class StoreStats:
     size: int
     max_id: int
     max_tombstone: int
+
+
+def known_new_hints(entries: Sequence[NewEntry], known_new: Sequence[bool] | None
+                    ) -> list[bool]:
+    """``put_many``'s hints, one per entry (all False when not given)."""
+    hints = list(known_new) if known_new is not None else [False] * len(entries)
+    if len(hints) != len(entries):
+        raise InvalidRequest(f"{len(entries)} entries for {len(hints)} known_new hints")
+    return hints
 
 
 class InflightMarkers(ABC):
@@ -99,6 +109,12 @@ class EntryStore(ABC):
 
         ``known_new``: the caller knows of no row with this exact key (a hint, not a promise).
         """
+
+    def put_many(self, entries: Sequence[NewEntry], *, known_new: Sequence[bool] | None = None
+                 ) -> list[PutResult]:
+        """:meth:`put` each entry in order (a store may do it in one transaction)."""
+        hints = known_new_hints(entries, known_new)
+        return [self.put(e, known_new=k) for e, k in zip(entries, hints, strict=True)]
 
     @abstractmethod
     def get_many(self, ids: Iterable[int]) -> dict[int, Entry]:

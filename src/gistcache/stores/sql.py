@@ -7,7 +7,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError, ProgrammingError, S
 from .._errors import ConfigError, StoreError
 from .._types import Entry
 from ..eviction import EvictionPolicy
-from ._base import EntryStore, NewEntry, PutResult, StoreStats
+from ._base import EntryStore, NewEntry, PutResult, StoreStats, known_new_hints
 
 __all__ = ["SQLStore", "sqlite_url"]
 
@@ -129,6 +129,39 @@ def _row_to_entry(row: Any) -> Entry:
         completion_tokens=m["completion_tokens"],
         context=m["context_text"],
     )
+
+
+def _row_values(entry: NewEntry) -> dict[str, Any]:
+    """The ``entries`` row of a new entry."""
+    return {
+        "scope_key": entry.scope_key,
+        "exact_key": entry.exact_key,
+        "key_text": entry.key_text,
+        "answer": entry.answer,
+        "scope_json": entry.scope_json,
+        "payload": entry.payload,
+        "embedding": entry.embedding,
+        "created_at": entry.created_at,
+        "accessed_at": entry.created_at,
+        "expires_at": entry.expires_at,
+        "hits": 0,
+        "size": entry.size,
+        "wrong_hits": 0,
+        "right_hits": 0,
+        "model": entry.model,
+        "namespace": entry.namespace,
+        "prompt_tokens": entry.prompt_tokens,
+        "completion_tokens": entry.completion_tokens,
+        "context_text": entry.context,
+    }
+
+
+def _put_result(entry: NewEntry, values: dict[str, Any], new_id: int, old: int | None,
+                old_size: int) -> PutResult:
+    fields = {k: v for k, v in values.items() if k not in ("right_hits", "context_text")}
+    row = Entry(id=int(new_id), context=entry.context, **fields)
+    row.payload = json.loads(entry.payload) if entry.payload else None
+    return PutResult(row, old, old_size)
 
 
 class SQLStore(EntryStore):
@@ -269,27 +302,7 @@ class SQLStore(EntryStore):
         ``known_new`` skips the look for a row to replace (the caller knows of none); a row
         another process inserted meanwhile is still replaced, through the unique key.
         """
-        values: dict[str, Any] = {
-            "scope_key": entry.scope_key,
-            "exact_key": entry.exact_key,
-            "key_text": entry.key_text,
-            "answer": entry.answer,
-            "scope_json": entry.scope_json,
-            "payload": entry.payload,
-            "embedding": entry.embedding,
-            "created_at": entry.created_at,
-            "accessed_at": entry.created_at,
-            "expires_at": entry.expires_at,
-            "hits": 0,
-            "size": entry.size,
-            "wrong_hits": 0,
-            "right_hits": 0,
-            "model": entry.model,
-            "namespace": entry.namespace,
-            "prompt_tokens": entry.prompt_tokens,
-            "completion_tokens": entry.completion_tokens,
-            "context_text": entry.context,
-        }
+        values = _row_values(entry)
         try:
             with self._write_lock:
                 # Another process may insert the same exact key between our look and our insert
@@ -307,24 +320,53 @@ class SQLStore(EntryStore):
                         time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
         except SQLAlchemyError as exc:
             raise StoreError(f"put failed: {exc}") from exc
-        fields = {k: v for k, v in values.items() if k not in ("right_hits", "context_text")}
-        row = Entry(id=int(new_id), context=entry.context, **fields)
-        row.payload = json.loads(entry.payload) if entry.payload else None
-        return PutResult(row, old, old_size)
+        return _put_result(entry, values, new_id, old, old_size)
+
+    def put_many(self, entries: Sequence[NewEntry], *, known_new: Sequence[bool] | None = None
+                 ) -> list[PutResult]:
+        """:meth:`put` each entry in order, all in one transaction (an import's batch).
+
+        A unique-key collision with another process's insert rolls the batch back, and it is
+        put again row by row, each with its own retries.
+        """
+        hints = known_new_hints(entries, known_new)
+        if len(entries) <= 1:
+            return [self.put(e, known_new=k) for e, k in zip(entries, hints, strict=True)]
+        rows = [_row_values(e) for e in entries]
+        try:
+            with self._write_lock:
+                try:
+                    with self.engine.begin() as conn:
+                        done = [self._insert_on(conn, values, e.exact_key, k)
+                                for values, e, k in zip(rows, entries, hints, strict=True)]
+                except IntegrityError:
+                    done = []
+        except SQLAlchemyError as exc:
+            raise StoreError(f"put failed: {exc}") from exc
+        if not done:
+            return [self.put(e, known_new=False) for e in entries]
+        return [_put_result(e, values, *ids) for e, values, ids in zip(entries, rows, done,
+                                                                         strict=True)]
 
     def _insert(self, values: dict[str, Any], exact_key: str, known_new: bool
                 ) -> tuple[int, int | None, int]:
         with self.engine.begin() as conn:
-            old, old_size = None, 0
-            if not known_new:
-                found = conn.execute(_Q_OLD, {"k": exact_key}).first()
-                if found is not None:
-                    old, old_size = int(found.id), int(found.size)
-                    conn.execute(_DELETE_ONE, {"i": old})
-                    conn.execute(tombstones.insert(), {"entry_id": old})
-            inserted = conn.execute(_INSERT, values).inserted_primary_key
-            assert inserted is not None
-            return int(inserted[0]), old, old_size
+            return self._insert_on(conn, values, exact_key, known_new)
+
+    @staticmethod
+    def _insert_on(conn: sa.Connection, values: dict[str, Any], exact_key: str,
+                   known_new: bool) -> tuple[int, int | None, int]:
+        """Insert one row in ``conn``'s transaction, replacing the row with its exact key."""
+        old, old_size = None, 0
+        if not known_new:
+            found = conn.execute(_Q_OLD, {"k": exact_key}).first()
+            if found is not None:
+                old, old_size = int(found.id), int(found.size)
+                conn.execute(_DELETE_ONE, {"i": old})
+                conn.execute(tombstones.insert(), {"entry_id": old})
+        inserted = conn.execute(_INSERT, values).inserted_primary_key
+        assert inserted is not None
+        return int(inserted[0]), old, old_size
 
     def delete(self, ids: Iterable[int]) -> list[int]:
         """Delete rows and record tombstones."""
