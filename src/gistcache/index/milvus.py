@@ -197,14 +197,22 @@ class MilvusIndex(VectorIndex):
             raise IndexError_(f"Milvus {what} failed on {self._where}: {exc}") from exc
 
     def add(self, partition: str, ids: Sequence[int], vectors: Vector) -> None:
-        """Insert or replace rows (an upsert deletes the id wherever it was, so it moves)."""
+        """Insert or replace rows: delete the ids wherever they are, then insert them in
+        ``partition`` (so an id moves). Not an upsert: a Milvus 2.3 server before 2.3.10
+        files upserted rows under a partition computed from the wrong field, where a search
+        filtered by the key never finds them (milvus-io/milvus#30607; seen on 2.3.5). Milvus
+        runs an upsert as this delete and insert anyway; a search between the two misses the
+        id, which for a cache is a miss."""
         id_list, matrix = as_matrix(ids, vectors, self.dimension)
         key = partition_key(partition)
         for start in range(0, len(id_list), BATCH):
+            chunk = id_list[start : start + BATCH]
             rows = [{"id": i, "partition": key, "vector": row}
-                    for i, row in zip(id_list[start : start + BATCH],
-                                      matrix[start : start + BATCH].tolist(), strict=True)]
-            self._call("add", functools.partial(self._client.upsert, self.collection, rows))
+                    for i, row in zip(chunk, matrix[start : start + BATCH].tolist(),
+                                      strict=True)]
+            self._call("add", functools.partial(self._client.delete, self.collection,
+                                                ids=chunk))
+            self._call("add", functools.partial(self._client.insert, self.collection, rows))
 
     def remove(self, ids: Iterable[int]) -> None:
         """Delete rows by id; unknown ids are ignored."""
@@ -226,8 +234,12 @@ class MilvusIndex(VectorIndex):
             search_params={"metric_type": "COSINE",
                            "params": {"ef": max(self._ef_search, limit)}},
             consistency_level="Strong"))
-        # with COSINE, Milvus's "distance" is the cosine similarity, best first
-        return [(int(h["id"]), float(np.clip(h["distance"], -1.0, 1.0))) for h in result[0]]
+        # with COSINE, Milvus's "distance" is the cosine similarity, best first; an id is
+        # reported once (two replicas re-adding one id at the same moment can leave two rows)
+        hits: dict[int, float] = {}
+        for h in result[0]:
+            hits.setdefault(int(h["id"]), float(np.clip(h["distance"], -1.0, 1.0)))
+        return list(hits.items())
 
     def ids(self) -> set[int]:
         """Every id in the collection (a query iterator, a page at a time)."""
