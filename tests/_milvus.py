@@ -13,6 +13,7 @@ the server process is watched while it starts, so a crash is reported at once wi
 from __future__ import annotations
 
 import importlib.util
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -42,6 +43,19 @@ initial-cluster: default=http://127.0.0.1:{peer}
 
 class ServerFailed(RuntimeError):
     """The server exited or did not answer while starting; the message ends with its log."""
+
+
+def _bind_reusable(port: int) -> socket.socket | None:
+    """A socket listening on ``port`` of 127.0.0.1 (SO_REUSEADDR), or None when it is taken."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(("127.0.0.1", port))
+        sock.listen()
+    except OSError:
+        sock.close()
+        return None
+    return sock
 
 
 def milvus_installed() -> bool:
@@ -85,6 +99,10 @@ class MilvusProcess:
         etcd = self.base / "etcd.yaml"
         etcd.write_text(_ETCD.format(client=free_port(), peer=free_port()))
         config = MilvusServerConfig(data_dir=str(self.base / "server"))
+        # the launcher checks each port by binding it without SO_REUSEADDR, which fails while
+        # connections to the stopped server linger in TIME_WAIT: ``resume`` could not reuse
+        # the port, though Milvus (Go sets SO_REUSEADDR) can
+        config.try_bind_port = _bind_reusable
         # the wheel's template, with the embedded etcd pointed at the file above
         config.template_text = config.template_text.replace(
             "\n  use:\n    embed: true", f"\n  config:\n    path: {etcd}\n  use:\n    embed: true",

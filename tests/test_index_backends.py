@@ -224,8 +224,12 @@ def test_milvus_urls() -> None:
         {"uri": "https://m.example:443", "token": "root:p@ss", "db_name": "cache"},
         {"collection": "c1"})
     assert parse_url("milvus+lite:///srv/milvus.db") == ({"uri": "/srv/milvus.db"}, {})
+    assert parse_url("milvus://m:19530?timeout=2.5") == ({"uri": "http://m:19530"},
+                                                         {"timeout": "2.5"})
     for bad, why in [("milvus://", "needs a host"), ("milvus+lite:///srv/milvus", "ending in .db"),
-                     ("milvus://h?user=x", "unknown Milvus index URL setting")]:
+                     ("milvus://h?user=x", "unknown Milvus index URL setting"),
+                     ("milvus://h?timeout=0", "timeout is a number of seconds > 0"),
+                     ("milvus://h?timeout=soon", "timeout is a number of seconds > 0")]:
         with pytest.raises(ConfigError, match=why):
             parse_url(bad)
 
