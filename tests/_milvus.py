@@ -13,6 +13,7 @@ the server process is watched while it starts, so a crash is reported at once wi
 from __future__ import annotations
 
 import importlib.util
+import shutil
 import socket
 import time
 import urllib.error
@@ -123,15 +124,17 @@ class MilvusProcess:
 
     def halt(self) -> None:
         """Stop the server and keep its files (``resume`` starts it again on the same port):
-        for tests of a backend that goes away mid-run. The wheel's launcher sends SIGTERM and
-        SIGKILL a second later, so this is as abrupt as a crash."""
+        for tests of a backend that goes away mid-run. The wheel's launcher sends SIGTERM, and
+        SIGKILL a second later; Milvus 2.3.5 exits at once, without a graceful stop."""
         if self._server is not None:
             self._server.stop()
 
     def stop(self) -> None:
-        """Stop the server; its directory is the caller's (a pytest temp dir) to remove."""
+        """Stop the server and remove the binaries it unpacked (~250 MB); the rest of its
+        directory (configuration, data, logs) is the caller's, a pytest temp dir."""
         self.halt()
         self._server = None
+        shutil.rmtree(self.base / "server" / "bin", ignore_errors=True)
 
     def log_tail(self, size: int = 3000) -> str:
         logs = self.base / "server" / "logs"
@@ -148,8 +151,10 @@ class MilvusProcess:
             if server.server_proc.poll() is not None:
                 code = server.server_proc.returncode
                 server.stop()
-                raise ServerFailed(f"Milvus exited with {code} while starting:\n"
-                                   f"{self.log_tail()}")
+                tail = self.log_tail()
+                hint = ("; it needs to write /run/milvus or else /tmp/milvus (run as root, or "
+                        "make one writable for this user)" if "runtime dir" in tail else "")
+                raise ServerFailed(f"Milvus exited with {code} while starting{hint}:\n{tail}")
             try:
                 with urllib.request.urlopen(health, timeout=2) as response:
                     if b"OK" in response.read():
