@@ -35,7 +35,7 @@ __all__ = ["MilvusIndex"]
 COLLECTION_FORMAT = "gistcache-milvus 1"
 FORMAT_PROPERTY = "gistcache.format"
 DEFAULT_COLLECTION = "gistcache_vectors"
-#: rows per upsert or delete request (a cache rebuild adds a whole scope at once)
+#: rows per insert or delete request (a cache rebuild adds a whole scope at once)
 BATCH = 1000
 #: seconds a connection or a data request may take before it counts as a fault
 DEFAULT_TIMEOUT = 10.0
@@ -56,10 +56,10 @@ def partition_key(partition: str) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
-def _seconds(value: object) -> float:
+def _seconds(value: str | float) -> float:
     try:
-        seconds = float(value)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        seconds = float(value)
+    except ValueError:
         seconds = float("nan")
     if not 0 < seconds < float("inf"):
         raise ConfigError(f"a Milvus timeout is a number of seconds > 0, got {value!r}")
@@ -126,7 +126,7 @@ class MilvusIndex(VectorIndex):
         :func:`parse_url`); ``collection`` names where the vectors live, so several caches can
         share a server. ``timeout`` (or ``?timeout=``; default 10 s) bounds connecting and each
         add, remove and search: a server that answers later (one loading its data after a
-        restart held a search for 26 s) is a fault, so the request goes to the model."""
+        restart held a search for about 25 s) is a fault, so the request goes to the model."""
         args, query = parse_url(url)
         try:
             from pymilvus import DataType, MilvusClient, MilvusException
