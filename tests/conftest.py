@@ -187,7 +187,7 @@ def pgvector_target(pgvector_server: str) -> Iterator[SQLTarget]:
     engine.dispose()
 
 
-# --- Qdrant and Milvus, in their in-process forms ----------------------------------------------
+# --- Qdrant and Milvus: in-process forms, and a Milvus server ----------------------------
 
 
 @pytest.fixture
@@ -217,26 +217,60 @@ def milvus_lite_file(tmp_path_factory: pytest.TempPathFactory) -> str:
     return str(tmp_path_factory.mktemp("milvus") / "lite.db")
 
 
-@pytest.fixture
-def milvus_urls(milvus_lite_file: str) -> Iterator[Callable[[], str]]:
-    """Fresh Milvus Lite index URLs, each a collection of this test's own, dropped afterwards."""
+def _milvus_collections(client_uri: str, url_prefix: str) -> Iterator[Callable[[], str]]:
+    """Yields a maker of index URLs ``url_prefix?collection=...``, each a collection of this
+    test's own; drops them afterwards through a client of ``client_uri``."""
     prefix = _test_name()
     made: list[str] = []
 
     def new_url() -> str:
         made.append(f"{prefix}_{len(made)}")
-        return f"milvus+lite://{milvus_lite_file}?collection={made[-1]}"
+        return f"{url_prefix}?collection={made[-1]}"
 
     yield new_url
     from pymilvus import MilvusClient
 
-    client = MilvusClient(milvus_lite_file)
+    client = MilvusClient(client_uri)
     try:
         for name in made:
             if client.has_collection(name):
                 client.drop_collection(name)
     finally:
         client.close()
+
+
+@pytest.fixture
+def milvus_urls(milvus_lite_file: str) -> Iterator[Callable[[], str]]:
+    """Fresh Milvus Lite index URLs, each a collection of this test's own, dropped afterwards."""
+    yield from _milvus_collections(milvus_lite_file, f"milvus+lite://{milvus_lite_file}")
+
+
+@pytest.fixture(scope="session")
+def milvus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """A Milvus standalone server (the ``milvus`` wheel, 2.3.5) in a temp dir on free ports,
+    one for the session (it takes seconds to start); tests keep apart by collection names.
+    Its ``halt``/``resume`` are for fault tests, which must leave it running."""
+    from _milvus import MilvusProcess, ServerFailed, milvus_installed
+
+    if not milvus_installed():
+        pytest.skip("no Milvus server: the milvus package (the server wheel) is not installed: "
+                    "pip install 'gistcache[test]'")
+    pytest.importorskip("pymilvus", reason="pymilvus is not installed: "
+                        "pip install 'gistcache[milvus]'")
+    server = MilvusProcess(tmp_path_factory.mktemp("milvus-server"))
+    try:
+        server.start()
+    except ServerFailed as exc:
+        pytest.fail(f"the Milvus server did not start: {exc}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def milvus_server_urls(milvus_server: Any) -> Iterator[Callable[[], str]]:
+    """Fresh index URLs on the session's Milvus server, each a collection of this test's own,
+    dropped afterwards."""
+    yield from _milvus_collections(f"http://127.0.0.1:{milvus_server.port}", milvus_server.url)
 
 
 # --- Redis ----------------------------------------------------------------------------------

@@ -292,7 +292,6 @@ def test_similarity_search_without_an_embedding_is_refused(make: Any, tmp_path: 
 
 
 @pytest.mark.parametrize(("build", "message"), [
-    (lambda: VectorBase("milvus", dimension=8), "local_mode=True"),
     (lambda: VectorBase("qdrant"), "not supported by gistcache.gptcache yet"),
     (lambda: VectorBase("pgvector", url="mysql://x@h/db"), "got a 'mysql' URL"),
     (lambda: VectorBase("faiss", dimension=0), "dimension must be a positive integer"),

@@ -225,7 +225,14 @@ def test_manager_names_like_gptcache(tmp_path: Path) -> None:
                             vector_params={"dimension": 5})
     assert local.object_base is not None and local.object_base.path.endswith("d/objects")
     assert get_data_manager("sqlite", "chromadb", "local").vector_base.name == "chromadb"
-    assert VectorBase("milvus", dimension=5, local_mode=True).name == "milvus"
+    assert VectorBase("milvus", dimension=5, local_mode=True).url is None  # in-process
+    # a Milvus server: GPTCache's settings become gistcache's Milvus index URL
+    server = VectorBase("milvus", dimension=5, host="m.example", port=443, user="root",
+                        password="p@ss", secure=True, collection_name="c1",
+                        index_params={"index_type": "IVF_FLAT"})
+    assert server.url == "milvus+https://root:p%40ss@m.example:443?collection=c1"
+    assert "p%40ss" not in repr(server) and "root:***@" in repr(server)
+    assert VectorBase("milvus", dimension=5).url == "milvus://localhost:19530"
     with pytest.raises(NotFoundError):
         CacheBase("excel")
     with pytest.raises(ParamError, match="ObjectBase"):

@@ -90,6 +90,9 @@ BACKENDS = [
     # Milvus Lite (Milvus in-process on a local file), a collection per index
     pytest.param(Backend(make_milvus, exact=True, files=False, server="milvus_urls"),
                  id="milvus"),
+    # a Milvus 2.3.5 standalone server (the milvus wheel), one per session, a collection each
+    pytest.param(Backend(make_milvus, exact=True, files=False, server="milvus_server_urls"),
+                 id="milvus-server"),
 ]
 
 

@@ -197,6 +197,53 @@ def test_qdrant_in_memory_needs_no_directory(rng: np.random.Generator) -> None:
         index.close()
 
 
+# --- a Milvus server through the GPTCache names ----------------------------------------------
+
+
+@pytest.mark.parametrize("store", ["sqlite", "postgresql"])
+def test_gptcache_manager_factory_names_a_milvus_server(
+    store: str, milvus_server: Any, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    """``manager_factory("sqlite,milvus" / "postgresql,milvus", vector_params={"host": ...,
+    "port": ...})`` as GPTCache code writes it builds the cache on MilvusIndex, on the server."""
+    from pymilvus import MilvusClient
+
+    from gistcache.gptcache import Cache, Config
+    from gistcache.gptcache.adapter.api import get, put
+    from gistcache.gptcache.manager import manager_factory
+    from gistcache.gptcache.similarity_evaluation import SearchDistanceEvaluation
+    from gistcache.index.milvus import MilvusIndex
+
+    scalar: dict[str, str] = {}
+    if store == "postgresql":
+        target = request.getfixturevalue("postgres_target")
+        libpq = target.url.replace("postgresql+psycopg://", "postgresql://", 1)
+        scalar["sql_url"] = f"{libpq}?options=-csearch_path%3D{target.schema}"
+    collection = f"gptcache_{store}_{tmp_path.name}"[:255].replace("-", "_")
+    dm = manager_factory(f"{store},milvus", data_dir=str(tmp_path / "data"),
+                         scalar_params=scalar,
+                         vector_params={"dimension": 64, "host": "127.0.0.1",
+                                        "port": str(milvus_server.port),
+                                        "collection_name": collection})
+    cache = Cache()
+    client = MilvusClient(f"http://127.0.0.1:{milvus_server.port}")
+    try:
+        cache.init(embedding_func=WordHashEmbedder(64), data_manager=dm,
+                   similarity_evaluation=SearchDistanceEvaluation(),
+                   config=Config(verify=False, similarity_threshold=0.5))
+        assert isinstance(cache.native.index, MilvusIndex)
+        put("how do I make a cup of green tea", "steep 2 minutes", cache_obj=cache)
+        assert get("how do I make green tea quickly", cache_obj=cache) == "steep 2 minutes"
+        # the vector is on the server, in the named collection
+        rows = client.query(collection, filter="", output_fields=["count(*)"],
+                            consistency_level="Strong")
+        assert rows[0]["count(*)"] == 1
+    finally:
+        cache.close()
+        client.drop_collection(collection)
+        client.close()
+
+
 # --- URLs and extras --------------------------------------------------------------------------
 
 
@@ -224,8 +271,12 @@ def test_milvus_urls() -> None:
         {"uri": "https://m.example:443", "token": "root:p@ss", "db_name": "cache"},
         {"collection": "c1"})
     assert parse_url("milvus+lite:///srv/milvus.db") == ({"uri": "/srv/milvus.db"}, {})
+    assert parse_url("milvus://m:19530?timeout=2.5") == ({"uri": "http://m:19530"},
+                                                         {"timeout": "2.5"})
     for bad, why in [("milvus://", "needs a host"), ("milvus+lite:///srv/milvus", "ending in .db"),
-                     ("milvus://h?user=x", "unknown Milvus index URL setting")]:
+                     ("milvus://h?user=x", "unknown Milvus index URL setting"),
+                     ("milvus://h?timeout=0", "timeout is a number of seconds > 0"),
+                     ("milvus://h?timeout=soon", "timeout is a number of seconds > 0")]:
         with pytest.raises(ConfigError, match=why):
             parse_url(bad)
 

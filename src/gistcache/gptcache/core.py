@@ -236,11 +236,8 @@ class Cache:
         if embedder is not None:
             dimension = (vector.dimension if vector is not None and vector.dimension
                          else embedder.dimension)
-            if vector is not None and vector.url is not None:
-                from ..index.pgvector import PgVectorIndex
-
-                index = PgVectorIndex(vector.url, dimension, table=vector.table)
-            else:
+            index = vector.open_index(dimension) if vector is not None else None
+            if index is None:
                 from ..index import InMemoryIndex
 
                 index = InMemoryIndex(dimension)

@@ -35,8 +35,10 @@ __all__ = ["MilvusIndex"]
 COLLECTION_FORMAT = "gistcache-milvus 1"
 FORMAT_PROPERTY = "gistcache.format"
 DEFAULT_COLLECTION = "gistcache_vectors"
-#: rows per upsert or delete request (a cache rebuild adds a whole scope at once)
+#: rows per insert or delete request (a cache rebuild adds a whole scope at once)
 BATCH = 1000
+#: seconds a connection or a data request may take before it counts as a fault
+DEFAULT_TIMEOUT = 10.0
 #: Milvus answers at most this many hits per search
 MAX_K = 16_384
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,254}$")
@@ -54,12 +56,22 @@ def partition_key(partition: str) -> str:
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 
+def _seconds(value: str | float) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds < float("inf"):
+        raise ConfigError(f"a Milvus timeout is a number of seconds > 0, got {value!r}")
+    return seconds
+
+
 def parse_url(url: str) -> tuple[dict[str, Any], dict[str, str]]:
     """The MilvusClient arguments and the query settings of a ``milvus...://`` URL.
 
     ``milvus://[user:password@]host:19530[/db]``, ``milvus+https://...`` (TLS), or
     ``milvus+lite:///abs/file.db`` / ``milvus+lite://relative/file.db`` (Milvus Lite);
-    ``?collection=NAME&token=TOKEN`` may follow.
+    ``?collection=NAME&token=TOKEN&timeout=SECONDS`` may follow.
     """
     head, sep, rest = url.partition("://")
     scheme = head.lower()
@@ -67,10 +79,12 @@ def parse_url(url: str) -> tuple[dict[str, Any], dict[str, str]]:
         raise ConfigError(f"a Milvus index URL looks like milvus://host:19530, got {url!r}")
     where, _, query_text = rest.partition("?")
     query = dict(parse_qsl(query_text, keep_blank_values=True))
-    unknown = sorted(set(query) - {"collection", "token"})
+    unknown = sorted(set(query) - {"collection", "token", "timeout"})
     if unknown:
         raise ConfigError(f"unknown Milvus index URL setting(s) {', '.join(unknown)}; "
-                          "known: collection, token")
+                          "known: collection, token, timeout")
+    if "timeout" in query:
+        _seconds(query["timeout"])
     if scheme == "milvus+lite":
         if not where.endswith(".db") or where == ".db":
             raise ConfigError("a Milvus Lite URL names a file ending in .db: "
@@ -110,7 +124,9 @@ class MilvusIndex(VectorIndex):
     ) -> None:
         """Open (creating and loading the collection when missing) the index at ``url`` (see
         :func:`parse_url`); ``collection`` names where the vectors live, so several caches can
-        share a server."""
+        share a server. ``timeout`` (or ``?timeout=``; default 10 s) bounds connecting and each
+        add, remove and search: a server that answers later (one loading its data after a
+        restart held a search for about 25 s) is a fault, so the request goes to the model."""
         args, query = parse_url(url)
         try:
             from pymilvus import DataType, MilvusClient, MilvusException
@@ -134,8 +150,9 @@ class MilvusIndex(VectorIndex):
         key = token or query.get("token")
         if key:
             args["token"] = key
-        if timeout is not None:
-            args["timeout"] = timeout
+        self._timeout = _seconds(timeout if timeout is not None
+                                 else query.get("timeout", DEFAULT_TIMEOUT))
+        args["timeout"] = self._timeout
         try:
             self._client: Any = MilvusClient(**args)
         except MilvusException as exc:
@@ -197,14 +214,23 @@ class MilvusIndex(VectorIndex):
             raise IndexError_(f"Milvus {what} failed on {self._where}: {exc}") from exc
 
     def add(self, partition: str, ids: Sequence[int], vectors: Vector) -> None:
-        """Insert or replace rows (an upsert deletes the id wherever it was, so it moves)."""
+        """Insert or replace rows: delete the ids wherever they are, then insert them in
+        ``partition`` (so an id moves). Not an upsert: a Milvus 2.3 server before 2.3.10
+        files upserted rows under a partition computed from the wrong field, where a search
+        filtered by the key never finds them (milvus-io/milvus#30607; seen on 2.3.5). Milvus
+        runs an upsert as this delete and insert anyway; a search between the two misses the
+        id, which for a cache is a miss."""
         id_list, matrix = as_matrix(ids, vectors, self.dimension)
         key = partition_key(partition)
         for start in range(0, len(id_list), BATCH):
+            chunk = id_list[start : start + BATCH]
             rows = [{"id": i, "partition": key, "vector": row}
-                    for i, row in zip(id_list[start : start + BATCH],
-                                      matrix[start : start + BATCH].tolist(), strict=True)]
-            self._call("add", functools.partial(self._client.upsert, self.collection, rows))
+                    for i, row in zip(chunk, matrix[start : start + BATCH].tolist(),
+                                      strict=True)]
+            self._call("add", functools.partial(self._client.delete, self.collection,
+                                                ids=chunk, timeout=self._timeout))
+            self._call("add", functools.partial(self._client.insert, self.collection, rows,
+                                                timeout=self._timeout))
 
     def remove(self, ids: Iterable[int]) -> None:
         """Delete rows by id; unknown ids are ignored."""
@@ -212,7 +238,7 @@ class MilvusIndex(VectorIndex):
         for start in range(0, len(wanted), BATCH):
             chunk = wanted[start : start + BATCH]
             self._call("remove", functools.partial(self._client.delete, self.collection,
-                                                   ids=chunk))
+                                                   ids=chunk, timeout=self._timeout))
 
     def search(self, partition: str, vector: Vector, k: int) -> list[Hit]:
         """The ``k`` nearest in ``partition`` by cosine, best first (at most 16384)."""
@@ -225,9 +251,13 @@ class MilvusIndex(VectorIndex):
             filter=f'partition == "{partition_key(partition)}"', output_fields=["id"],
             search_params={"metric_type": "COSINE",
                            "params": {"ef": max(self._ef_search, limit)}},
-            consistency_level="Strong"))
-        # with COSINE, Milvus's "distance" is the cosine similarity, best first
-        return [(int(h["id"]), float(np.clip(h["distance"], -1.0, 1.0))) for h in result[0]]
+            consistency_level="Strong", timeout=self._timeout))
+        # with COSINE, Milvus's "distance" is the cosine similarity, best first; an id is
+        # reported once (two replicas re-adding one id at the same moment can leave two rows)
+        hits: dict[int, float] = {}
+        for h in result[0]:
+            hits.setdefault(int(h["id"]), float(np.clip(h["distance"], -1.0, 1.0)))
+        return list(hits.items())
 
     def ids(self) -> set[int]:
         """Every id in the collection (a query iterator, a page at a time)."""
@@ -236,7 +266,8 @@ class MilvusIndex(VectorIndex):
             found: set[int] = set()
             pages = self._client.query_iterator(self.collection, batch_size=BATCH, filter="",
                                                 output_fields=["id"],
-                                                consistency_level="Strong")
+                                                consistency_level="Strong",
+                                                timeout=self._timeout)
             try:
                 while page := pages.next():
                     found.update(int(row["id"]) for row in page)
@@ -248,7 +279,8 @@ class MilvusIndex(VectorIndex):
 
     def __len__(self) -> int:
         rows = self._call("count", lambda: self._client.query(
-            self.collection, filter="", output_fields=["count(*)"], consistency_level="Strong"))
+            self.collection, filter="", output_fields=["count(*)"], consistency_level="Strong",
+            timeout=self._timeout))
         return int(rows[0]["count(*)"])
 
     def load(self, path: Path) -> bool:

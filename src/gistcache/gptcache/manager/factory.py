@@ -2,7 +2,8 @@
 
 ``CacheBase`` names the entry store (SQLite by default, PostgreSQL or MySQL/MariaDB by URL),
 ``VectorBase`` the vector index (faiss, hnswlib, usearch, docarray and chromadb all mean
-gistcache's in-process index, which keeps vectors in the store and rebuilds from it),
+gistcache's in-process index, which keeps vectors in the store and rebuilds from it; pgvector
+and a Milvus server mean gistcache's index on them),
 ``ObjectBase`` where images are kept. Nothing is opened here: the cache is built by
 ``cache.init(data_manager=...)``, where the parts are checked together.
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from ...eviction import get_policy
 from ..utils.error import NotFoundError, ParamError
@@ -23,6 +25,7 @@ from .eviction import EvictionBase
 from .object_data import ObjectBase
 
 if TYPE_CHECKING:
+    from ...index import VectorIndex
     from ..core import Cache
 
 __all__ = [
@@ -107,29 +110,43 @@ class CacheBase:
         return f"CacheBase({self.name!r}{url})"
 
 
+def _milvus_url(params: dict[str, Any]) -> str:
+    """gistcache's Milvus index URL for GPTCache's Milvus settings (``host``, ``port``,
+    ``user``, ``password``, ``secure``, ``collection_name``), which it takes out of ``params``."""
+    host = str(params.pop("host", "localhost"))
+    port = str(params.pop("port", "19530"))
+    user, password = str(params.pop("user", "")), str(params.pop("password", ""))
+    secure = params.pop("secure", False)
+    scheme = "milvus+https" if secure and str(secure).lower() != "false" else "milvus"
+    login = f"{quote(user, safe='')}:{quote(password, safe='')}@" if user else ""
+    # without collection_name: gistcache's own collection, never GPTCache's "gptcache" (which
+    # has another layout and would be refused)
+    name = params.pop("collection_name", None)
+    query = f"?collection={quote(str(name), safe='')}" if name else ""
+    return f"{scheme}://{login}{host}:{port}{query}"
+
+
 class VectorBase:
     """The vector index: ``faiss``, ``hnswlib``, ``usearch``, ``docarray`` and ``chromadb``
     select gistcache's in-process index; so does ``milvus`` with ``local_mode=True``;
     ``pgvector`` (``url``, ``collection_name`` as the table) is gistcache's ``PgVectorIndex``
-    (HNSW on cosine: GPTCache's ``index_params`` for IVFFlat/L2 are ignored).
+    (HNSW on cosine: GPTCache's ``index_params`` for IVFFlat/L2 are ignored); ``milvus`` of a
+    server (``host``, ``port``, ``user``, ``password``, ``secure``, ``collection_name``) is
+    gistcache's ``MilvusIndex`` (HNSW on cosine, likewise).
 
-    Vectors are compared by cosine similarity on every backend. A Milvus server is refused
-    until gistcache's Milvus backend is available (its message says so).
+    Vectors are compared by cosine similarity on every backend.
     """
 
     def __init__(self, name: str = "faiss", dimension: int | None = None,
                  top_k: int | None = None, **kwargs: Any) -> None:
         name = str(name).lower()
-        if name == "milvus" and not kwargs.get("local_mode"):
-            raise ParamError("VectorBase('milvus') of a Milvus server is not supported by "
-                             "gistcache.gptcache yet: use VectorBase('milvus', local_mode=True, "
-                             "...) or 'faiss' (both gistcache's in-process index, shared by "
-                             "every process using the same data directory)")
         self.url: str | None = None
         self.table = "gistcache_vectors"
         if name == "pgvector":
             self.url = _driver_url("postgresql", str(kwargs.pop("url", _PGVECTOR_URL)))
             self.table = str(kwargs.pop("collection_name", "gptcache"))
+        elif name == "milvus" and not kwargs.get("local_mode"):
+            self.url = _milvus_url(kwargs)
         elif name not in _IN_PROCESS and name != "milvus":
             if name in _VECTOR_UNSUPPORTED:
                 raise ParamError(f"VectorBase {name!r} is not supported by gistcache.gptcache "
@@ -154,6 +171,19 @@ class VectorBase:
         url = f", url={_hide_password(self.url)!r}" if self.url else ""
         return (f"VectorBase({self.name!r}, dimension={self.dimension}, top_k={self.top_k}"
                 f"{url})")
+
+    def open_index(self, dimension: int) -> VectorIndex | None:
+        """The index on the server this names, for vectors of ``dimension``; None for
+        gistcache's in-process index (the cache makes that one)."""
+        if self.url is None:
+            return None
+        if self.name == "pgvector":
+            from ...index.pgvector import PgVectorIndex
+
+            return PgVectorIndex(self.url, dimension, table=self.table)
+        from ...index.milvus import MilvusIndex
+
+        return MilvusIndex(self.url, dimension)
 
 
 class DataManager:
