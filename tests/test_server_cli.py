@@ -157,7 +157,9 @@ def test_import_re_embeds_with_the_target_embedder(filled: Path, tmp_path: Path,
     target = tmp_path / "target"
     # the target uses the default embedder (all-MiniLM), not the source's lexical one
     assert main(["import", str(dump), "--data-dir", str(target)]) == 0
-    assert "imported 2 entries, skipped 1 expired" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "imported 2 entries, skipped 1 expired" in err
+    assert "100.0% 3/3" in err  # the progress bar, over the file's lines
     cache = Cache(Config(data_dir=str(target)), background=False)
     try:
         para = cache.lookup(cache.request("tell me the boiling point of water",

@@ -281,7 +281,7 @@ def _register_import(sub: Subparsers) -> None:
     p.add_argument("--table-prefix", metavar="NAME", help="GPTCache's table_name, when the "
                    "database holds several (default: the one found, usually 'gptcache')")
     p.add_argument("--batch-size", type=int, default=64, metavar="N",
-                   help="questions embedded at once (default 64)")
+                   help="questions embedded and stored at once (default 64)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_import)
 
@@ -306,6 +306,14 @@ def _number(line: dict[str, Any], name: str, default: float | None) -> float | N
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise GistcacheError(f"'{name}' must be a number")
     return float(value)
+
+
+def _count_lines(name: str) -> int:
+    try:
+        with open(name, "rb") as fh:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+    except OSError as exc:
+        raise GistcacheError(f"cannot read {name}: {exc}") from exc
 
 
 def _lines(name: str) -> Iterator[tuple[int, str]]:
@@ -337,11 +345,17 @@ def _import(args: argparse.Namespace) -> int:
     if args.input is None:
         raise GistcacheError("give the file written by 'gistcache export' ('-' for stdin), "
                              "or --from-gptcache DIR")
+    from .migrate import progress_bar
+
     imported = expired = 0
     config = _config(args)
+    # A file's lines are counted first, for the progress bar (stdin's cannot be).
+    total = _count_lines(args.input) if args.input != "-" and not args.no_progress else 0
+    show = progress_bar() if total else None
     cache = Cache(config, background=False, exact_only=config.embedder == "hash")
     batch: list[tuple[CacheRequest, Answer]] = []
     times: list[tuple[float, float | None]] = []
+    read = 0
 
     def put_batch() -> None:
         nonlocal imported
@@ -350,11 +364,14 @@ def _import(args: argparse.Namespace) -> int:
             imported += len(batch)
             batch.clear()
             times.clear()
+        if show is not None:
+            show(min(read, total), total)
 
     try:
         # Stored a batch at a time; vectors indexed once, in bulk, at the end.
         with cache.bulk():
             for number, text in _lines(args.input):
+                read = number
                 if not text.strip():
                     continue
                 try:
@@ -383,6 +400,7 @@ def _import(args: argparse.Namespace) -> int:
                 times.append((created, expires))
                 if len(batch) >= args.batch_size:
                     put_batch()
+            read = total
             put_batch()
     finally:
         cache.close()
