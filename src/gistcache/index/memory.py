@@ -226,10 +226,13 @@ class CellPartition:
         The cost is cells that grow with the partition until the next bulk build.
         """
         n = len(ids)
-        part = cls(dimension, params, n)
+        part = cls(dimension, params, 0)  # its graph is replaced below: allocate none yet
         if n == 0:
             return part
-        part._rows[:n] = vectors
+        part._rows = np.empty((n, dimension), dtype=np.dtype(params.vector_dtype))
+        part._rows[:] = vectors
+        part._row_ids = np.full(n, -1, dtype=np.int64)
+        part._row_cell = np.full(n, -1, dtype=np.int64)
         count = max(1, -(-n // BUILD_CELL))
         # The graph holds len/BUILD_CELL centroids and never changes: a denser, more carefully
         # built one is cheap here and routes more queries to their true nearest cells.
@@ -401,6 +404,8 @@ class CellPartition:
         # Routed at stored precision, by the probe a search for that vector makes.
         stored = np.asarray(self._rows[rows], dtype=np.float32)
         cells = self._probe(stored, self.params.probes, threads)[:, 0].tolist()
+        if min(cells) < 0:  # no live cell at all: cannot happen while the partition has entries
+            raise IndexError_("a partition built in bulk has no cell left to add to")
         for row, id_, cell in zip(rows, ids, cells, strict=True):
             self._row_ids[row] = id_
             self._row_cell[row] = cell
