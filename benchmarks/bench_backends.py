@@ -143,6 +143,28 @@ def backend(pair: str, tmp: Path) -> Iterator[Parts]:
             url = stack.enter_context(EmbeddedPostgres()).url
             yield (lambda: SQLStore(url)), (lambda: PgVectorIndex(url, DIM))
             return
+        if index_kind == "milvus":
+            # a Milvus 2.3.5 standalone server from the ``milvus`` wheel, started for this pair
+            from gistcache.index.milvus import MilvusIndex
+            from gistcache.testing.milvus_server import MilvusProcess
+
+            server = stack.enter_context(MilvusProcess(tmp / f"milvus-{uuid.uuid4().hex[:6]}"))
+            collection = f"bench_{uuid.uuid4().hex[:10]}"
+
+            def make_index() -> VectorIndex:
+                return MilvusIndex(f"{server.url}?collection={collection}", DIM)
+        elif index_kind == "qdrant-local":
+            # Qdrant's local mode (in-process; no Qdrant server installs from a package index).
+            # A local directory takes one client: each cache gets its own, filled from the store.
+            from gistcache.index.qdrant import QdrantIndex
+
+            def make_index() -> VectorIndex:
+                return QdrantIndex(f"qdrant+local://{tmp / ('qdrant-' + uuid.uuid4().hex)}", DIM)
+        else:
+
+            def make_index() -> VectorIndex:
+                return InMemoryIndex(DIM)
+
         if base == "sqlite":
             path = tmp / f"{uuid.uuid4().hex}.db"
 
@@ -162,7 +184,7 @@ def backend(pair: str, tmp: Path) -> Iterator[Parts]:
             def make_store() -> EntryStore:
                 return RedisExactTier(plain(), REDIS, prefix=redis_prefix)
 
-        yield make_store, (lambda: InMemoryIndex(DIM))
+        yield make_store, make_index
 
 
 # -- one pair -----------------------------------------------------------------------------------
@@ -254,6 +276,8 @@ PAIRS = [
     "postgresql+redis × memory",
     "mariadb × memory",
     "postgresql18 × pgvector",
+    "postgresql × milvus",
+    "sqlite × qdrant-local",
 ]
 
 

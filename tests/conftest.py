@@ -250,7 +250,7 @@ def milvus_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """A Milvus standalone server (the ``milvus`` wheel, 2.3.5) in a temp dir on free ports,
     one for the session (it takes seconds to start); tests keep apart by collection names.
     Its ``halt``/``resume`` are for fault tests, which must leave it running."""
-    from _milvus import MilvusProcess, ServerFailed, milvus_installed
+    from gistcache.testing.milvus_server import MilvusProcess, ServerFailed, milvus_installed
 
     if not milvus_installed():
         pytest.skip("no Milvus server: the milvus package (the server wheel) is not installed: "

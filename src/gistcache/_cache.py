@@ -685,6 +685,11 @@ class Cache:
                 gone = {r.replaced_id for r in results if r.replaced_id is not None}
                 self._index_vectors([(e, v) for e, v in zip(entries, vectors, strict=True)
                                      if e.id not in gone])
+            # Only now: when the index add fails (a shared index that is down), the rows stay
+            # past the last one seen, and sync() adds their vectors once the index is back.
+            for entry in entries:
+                if entry.id == self._seen_id + 1:
+                    self._seen_id = entry.id
             self._evict_if_needed()
         self.metrics.count("stores", len(entries))
         self.metrics.observe("put", (time.perf_counter() - start) / max(1, len(entries)))
@@ -764,8 +769,6 @@ class Cache:
             self._index_dirty = True
         self._count += 1
         self._size += entry.size
-        if entry.id == self._seen_id + 1:
-            self._seen_id = entry.id
         entry.embedding = None  # the index holds it; keep the hot tier small
         self.hot.put(entry)
         self._known.add(_short(entry.exact_key))

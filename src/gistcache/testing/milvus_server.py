@@ -1,6 +1,6 @@
-"""A throwaway Milvus standalone server for tests: the ``milvus`` wheel (Milvus 2.3.5 with its
-embedded etcd and local storage, the binaries inside the wheel; nothing is downloaded), started
-in a directory of its own on free ports, stopped and removed afterwards.
+"""A throwaway Milvus standalone server for tests and benchmarks: the ``milvus`` wheel (Milvus
+2.3.5 with its embedded etcd and local storage, the binaries inside the wheel; nothing is
+downloaded), started in a directory of its own on free ports, stopped and removed afterwards.
 
 Every port is chosen here, the embedded etcd's too (the wheel's own launcher leaves etcd on 2379
 and 2380, so a second server on the machine, say another worktree's test run, would fail), and
@@ -24,7 +24,7 @@ from typing import Any
 
 from gistcache.testing._process import free_port
 
-__all__ = ["MilvusProcess", "ServerFailed"]
+__all__ = ["MilvusProcess", "ServerFailed", "milvus_installed"]
 
 #: a guard against a server that never comes up, not a speed claim (it starts in ~10 s)
 START_LIMIT = 180.0
