@@ -246,28 +246,36 @@ def run_pair(pair: str, size: int, samples: int, tmp: Path) -> dict[str, Any]:
         # propagation: A writes, B (background sync on, 0.5 s) serves
         b = cache("b", background=True)
         exact_delay, semantic_delay = [], []
+        never = {"exact": 0, "semantic": 0}
         for n in range(10):
             for kind, delays in (("exact", exact_delay), ("semantic", semantic_delay)):
                 text = f"propagated {kind} {n}"
+                # a question unlike every stored one (cosine ~0 to them), then a paraphrase of it
                 emb.table[text] = unit(rng.standard_normal(DIM).astype(np.float32))
                 emb.table[text + " reworded"] = near(rng, emb.table[text], 0.97)
                 a.put(text, "fresh")
                 t = time.perf_counter()
                 asked = text if kind == "exact" else text + " reworded"
                 while not b.lookup(b.request(asked)).hit:
-                    if time.perf_counter() - t > 120:  # a guard against hanging
-                        import faulthandler
-
-                        faulthandler.dump_traceback(all_threads=True)  # where B's sync is
-                        raise SystemExit(f"{pair}: B never served {asked!r}")
+                    if time.perf_counter() - t > NEVER_AFTER:
+                        never[kind] += 1  # reported: B has the row but does not serve it
+                        print(f"   {pair}: B did not serve {asked!r} in {NEVER_AFTER:g} s",
+                              flush=True)
+                        break
                     time.sleep(0.002)
-                delays.append(time.perf_counter() - t)
+                else:
+                    delays.append(time.perf_counter() - t)
         out["prop_exact"], out["prop_semantic"] = summarize(exact_delay), summarize(
             semantic_delay)
+        out["prop_exact_never"], out["prop_semantic_never"] = never["exact"], never["semantic"]
         b.close()
         a.close()
     return out
 
+
+#: seconds after which a propagated question B has not served counts as never served (B syncs
+#: every 0.5 s: a row it has and does not serve by then is one its index does not reach)
+NEVER_AFTER = 30.0
 
 PAIRS = [
     "sqlite × memory",
@@ -348,6 +356,8 @@ def render(results: list[dict[str, Any]], skipped: list[tuple[str, str]], args: 
                 note = f"found {r['semantic_found']:.3f}"
             elif key == "put":
                 note = f"fill {r['fill_per_s']:,.0f}/s"
+            elif key.startswith("prop_") and r.get(key + "_never"):
+                note = f"{r[key + '_never']} of 10 not served in {NEVER_AFTER:g} s"
             rows.append([r["pair"], label, ms(s["p50"]), ms(s["p90"]), ms(s["p99"]),
                          ms(s["max"]), s["n"], note])
     lines.append(md_table(["store × index", "workload", "p50", "p90", "p99", "max", "n",

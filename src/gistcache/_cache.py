@@ -339,10 +339,19 @@ class Cache:
             by_scope: dict[str, list[int]] = {}
             for entry_id in missing:
                 by_scope.setdefault(wanted[entry_id], []).append(entry_id)
+            bulk_from = getattr(self.index, "bulk_from", None)
             for scope_key, ids in by_scope.items():
-                # One add per scope: a large one is built in bulk, far faster than in pieces.
-                found, vectors = self._stored_vectors(ids)
-                self.index.add(scope_key, found, vectors)
+                if bulk_from is not None and len(ids) >= bulk_from:
+                    # One add: the in-process index builds it in bulk, far faster than pieces.
+                    found, vectors = self._stored_vectors(ids)
+                    self.index.add(scope_key, found, vectors)
+                    continue
+                for start in range(0, len(ids), 2000):
+                    items = list(self.store.vectors(ids[start : start + 2000]).items())
+                    if not items:  # deleted meanwhile by another process
+                        continue
+                    vecs = np.stack([np.frombuffer(b, dtype=np.float32) for _, (_, b) in items])
+                    self.index.add(scope_key, [i for i, _ in items], vecs)
             if extra or missing:
                 self._index_dirty = True
                 log.info("index reconciled with store: %d added, %d removed",
