@@ -692,6 +692,41 @@ def test_bulk_batches_replace_and_keep_the_last_of_an_id(rng: np.random.Generato
     assert index.verify() == {}
 
 
+@pytest.mark.parametrize("bulk", [False, True], ids=["routed", "bulk"])
+def test_an_isolated_entry_is_found_by_a_paraphrase_whatever_the_graph_does(
+    rng: np.random.Generator, tmp_path: Path, bulk: bool
+) -> None:
+    """A question unlike every stored one founds a cell the graph may not lead a paraphrase
+    to (seen in bench_backends); such entries are also searched exactly. The graph is made to
+    miss the cell here on purpose: its centroid is moved to the far side of the sphere."""
+    dim = 128
+    data = near_copies(rng, 40, 30, dim, cosine=0.9)  # 1,240 clustered vectors
+    index = InMemoryIndex(dim, exact_below=64, bulk_from=1000 if bulk else 10**9)
+    index.add("p", list(range(len(data))), data)
+    store = index._parts["p"].store
+    assert isinstance(store, CellPartition) and store._frozen is bulk
+    basis, _ = np.linalg.qr(data[:: 31].T)  # the 40 cluster centres' span
+    lonely = unit(rng, 1, dim)[0]
+    lonely = lonely - basis @ (basis.T @ lonely)  # orthogonal to every centre
+    lonely = (lonely / np.linalg.norm(lonely)).astype(np.float32)
+    assert float((data @ lonely).max()) < 0.3  # unlike every stored vector
+    index.add("p", [9999], lonely[None, :].astype(np.float32))
+    assert 9999 in store._lonely
+    cell = int(store._row_cell[store._row_of[9999]])
+    if not bulk:  # the routed add founded a cell of its own: make the graph miss it
+        store._graph.add_items(-lonely[None, :].astype(np.float32), [cell])
+    paraphrase = lonely + rng.standard_normal(dim).astype(np.float32) * 0.04
+    paraphrase /= np.linalg.norm(paraphrase)
+    assert index.search("p", paraphrase, 3)[0][0] == 9999
+    index.save(tmp_path / "idx")
+    loaded = InMemoryIndex(dim, exact_below=64)
+    assert loaded.load(tmp_path / "idx")
+    assert loaded.search("p", paraphrase, 3)[0][0] == 9999
+    index.remove([9999])
+    assert 9999 not in store._lonely
+    assert all(i != 9999 for i, _ in index.search("p", paraphrase, 3))
+
+
 def test_maintain_moves_entries_the_graph_stopped_finding(rng: np.random.Generator) -> None:
     dim = 32
     data = near_copies(rng, 20, 10, dim, cosine=0.9)

@@ -105,6 +105,10 @@ BULK_M, BULK_EF_CONSTRUCTION = 32, 200
 WIDEN = 8
 #: ... when their centroids are this close (cosine) to the nearest centroid's similarity
 WIDEN_MARGIN = 0.1
+#: an entry added when the nearest centroid was less similar than this is "isolated": the graph
+#: finds its own vector (the guarantee) but may not lead a paraphrase of it there (a question
+#: unlike every stored one: cosine ~0.15, seen in bench_backends), so it is also searched exactly
+LONELY_BELOW = 0.3
 #: vectors routed per graph query while building in bulk (bounds the float32 copy)
 BUILD_ROUTE_CHUNK = 65536
 
@@ -159,6 +163,7 @@ class CellPartition:
         "_free_rows",
         "_frozen",
         "_graph",
+        "_lonely",
         "_row_cell",
         "_row_ids",
         "_row_of",
@@ -186,6 +191,8 @@ class CellPartition:
         self._free_cells: set[int] = set()
         self._cursor = 0  # where maintain() resumes its re-check
         self._frozen = False  # built in bulk: no centroid is ever added (see bulk())
+        # Isolated entries (LONELY_BELOW), also kept here and searched exactly on every query.
+        self._lonely = FlatPartition(dimension)
 
     @classmethod
     def build(
@@ -296,7 +303,13 @@ class CellPartition:
             if cell >= 0:
                 rows += cell_rows[cell]
         index = np.array(rows, dtype=np.int64)
-        return top_k(self._scores(index, query), self._row_ids[index], k)
+        hits = top_k(self._scores(index, query), self._row_ids[index], k)
+        if not len(self._lonely):
+            return hits
+        best = dict(hits)
+        for id_, sim in self._lonely.search(query, k):
+            best[id_] = max(sim, best.get(id_, -2.0))
+        return sorted(best.items(), key=lambda hit: -hit[1])[:k]
 
     def _widened(self, query: Vector, want: int) -> list[int] | None:
         """The ``want`` nearest cells, and up to WIDEN times as many when their centroids are
@@ -354,7 +367,7 @@ class CellPartition:
         if self._frozen:
             self._add_frozen(ids, matrix, replaced, threads)
             return
-        plan, founders = self._plan(matrix, threads)
+        plan, founders, isolated = self._plan(matrix, threads)
         self._reserve(len(ids) - len(replaced))
         labels = self._take_cells(len(founders))
         if labels:
@@ -381,6 +394,7 @@ class CellPartition:
             self._row_of[id_] = row
             self._cell_rows[cell].append(row)
         self._rows[rows] = matrix
+        self._keep_lonely(ids, np.asarray(self._rows[rows], np.float32), isolated)
         self._release_empty_cells(left)
         if labels:
             self._recheck(rows, founders, labels, [founder_rows[j] for j in range(len(labels))],
@@ -403,7 +417,7 @@ class CellPartition:
         self._rows[rows] = matrix
         # Routed at stored precision, by the probe a search for that vector makes.
         stored = np.asarray(self._rows[rows], dtype=np.float32)
-        cells = self._probe(stored, self.params.probes, threads)[:, 0].tolist()
+        cells, sims = self._route(stored, threads)
         if min(cells) < 0:  # no live cell at all: cannot happen while the partition has entries
             raise IndexError_("a partition built in bulk has no cell left to add to")
         for row, id_, cell in zip(rows, ids, cells, strict=True):
@@ -411,6 +425,7 @@ class CellPartition:
             self._row_cell[row] = cell
             self._row_of[id_] = row
             self._cell_rows[cell].append(row)
+        self._keep_lonely(ids, stored, [sim < LONELY_BELOW for sim in sims])
         self._release_empty_cells(left - set(cells))
 
     def _recheck(
@@ -483,6 +498,7 @@ class CellPartition:
             "cells": self._row_cell[rows],
             "cell_count": np.array([len(self._cell_rows)], dtype=np.int64),
             "frozen": np.array([int(self._frozen)], dtype=np.int64),
+            "lonely": self._lonely.ids().copy(),
         }
 
     @classmethod
@@ -519,6 +535,12 @@ class CellPartition:
         part._free_cells = {c for c in range(cell_count) if not members[c]}
         frozen = arrays.get("frozen")
         part._frozen = frozen is not None and bool(np.asarray(frozen).reshape(-1)[0])
+        lonely = [int(i) for i in np.asarray(arrays.get("lonely", []), dtype=np.int64).tolist()]
+        if not set(lonely) <= part._row_of.keys():
+            raise ValueError("an isolated entry is not in the partition")
+        if lonely:
+            part._lonely.extend(lonely, np.asarray(
+                part._rows[[part._row_of[i] for i in lonely]], dtype=np.float32))
         live = {c for c in range(cell_count) if members[c]}
         if not live <= set(graph.ids):
             raise ValueError("a cell's centroid is missing from the graph")
@@ -561,10 +583,12 @@ class CellPartition:
         centroids = np.asarray(self._graph.get_vectors(live.tolist()), dtype=np.float32)
         return np.array([c for c, _ in top_k(dot_rows(centroids, query), live, k)], np.int64)
 
-    def _plan(self, matrix: Vector, threads: int) -> tuple[list[int], Vector]:
+    def _plan(self, matrix: Vector, threads: int) -> tuple[list[int], Vector, list[bool]]:
         """Each vector's cell: a live cell's label, or ``-1 - j`` for the j-th new cell, whose
-        centroid (the vector that founds it) is row j of the returned matrix."""
+        centroid (the vector that founds it) is row j of the returned matrix; and whether each
+        vector is isolated (no centroid, old or new in this batch, as near as LONELY_BELOW)."""
         labels, sims = self._route(matrix, threads)
+        isolated: list[bool] = []
         threshold, capacity = self.params.cell_threshold, self.params.cell_capacity
         founders = np.empty_like(matrix)
         count = 0
@@ -576,19 +600,29 @@ class CellPartition:
             room = cell >= 0 and len(self._cell_rows[cell]) + added.get(cell, 0) < capacity
             if room and sim >= threshold:
                 target, best = cell, sim
+            nearest = sim
             if count:
                 # A cell founded earlier in this batch is not in the graph yet.
                 near = dot_rows(founders[:count], matrix[n])
                 j = int(np.argmax(near))
+                nearest = max(nearest, float(near[j]))
                 if float(near[j]) >= best and added[-1 - j] < capacity:
                     target, best = -1 - j, float(near[j])
+            isolated.append(nearest < LONELY_BELOW)
             if target is None:
                 founders[count] = matrix[n]
                 count += 1
                 target = -count
             added[target] = added.get(target, 0) + 1
             plan.append(target)
-        return plan, founders[:count]
+        return plan, founders[:count], isolated
+
+    def _keep_lonely(self, ids: list[int], matrix: Vector, isolated: list[bool]) -> None:
+        """Keep the isolated ones of new entries (``matrix``: their vectors as stored, so that
+        a search scores them alike before and after a save) in the exact side list."""
+        picked = [n for n, flag in enumerate(isolated) if flag]
+        if picked:
+            self._lonely.add([ids[n] for n in picked], np.asarray(matrix[picked], np.float32))
 
     def _route(self, matrix: Vector, threads: int) -> tuple[list[int], list[float]]:
         """The nearest live cell of each vector (-1 if none) and its centroid's cosine."""
@@ -662,6 +696,7 @@ class CellPartition:
         id_ = int(self._row_ids[row])
         cell = int(self._row_cell[row])
         del self._row_of[id_]
+        self._lonely.remove(id_)
         self._cell_rows[cell].remove(row)
         self._row_ids[row] = -1
         self._row_cell[row] = -1
@@ -949,7 +984,7 @@ class InMemoryIndex(VectorIndex):
                     self.dimension,
                     {
                         key: arrays[f"{key}_{number}"]
-                        for key in ("ids", "vectors", "cells", "cell_count", "frozen")
+                        for key in ("ids", "vectors", "cells", "cell_count", "frozen", "lonely")
                         if f"{key}_{number}" in arrays
                     },
                     self.params,
