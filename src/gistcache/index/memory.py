@@ -32,6 +32,11 @@ first cell they probe; no centroid is added, so none can be cut off). A search t
 cells when their centroids are about as near as the nearest (:meth:`CellPartition._widened`).
 1M vectors: 134-599 s, recall@1 0.990-1.000 (``benchmarks/results/index.md``).
 
+**Isolated entries.** The guarantee is about an entry's own vector. A question unlike every
+stored one (nearest centroid below cosine ``LONELY_BELOW`` when added) founds a cell the graph
+may not lead even a close paraphrase to, so such entries are also kept in a small exact side
+list that every search ranks too.
+
 Deletes are real: a removed entry leaves its cell at once (and is never returned); an emptied
 cell's centroid is marked deleted in the graph and its label reused by the next new cell, so the
 graph never holds more nodes than the partition's peak number of cells.
