@@ -383,21 +383,13 @@ class CellPartition:
                 raise IndexError_(
                     f"adding {len(labels)} centroids to an HNSW graph failed: {exc}"
                 ) from exc
-        left: set[int] = set()
-        for id_ in replaced:
-            row = self._row_of[id_]
-            left.add(int(self._row_cell[row]))
-            self._remove_row(row, free_cell=False)
+        left = self._remove_replaced(replaced)
         rows = self._take_rows(len(ids))
         founder_rows: dict[int, int] = {}  # new cell -> the row of the entry that founds it
-        for row, id_, target in zip(rows, ids, plan, strict=True):
+        for row, target in zip(rows, plan, strict=True):
             if target < 0:
                 founder_rows.setdefault(-1 - target, row)
-            cell = labels[-1 - target] if target < 0 else target
-            self._row_ids[row] = id_
-            self._row_cell[row] = cell
-            self._row_of[id_] = row
-            self._cell_rows[cell].append(row)
+        self._place(rows, ids, [labels[-1 - t] if t < 0 else t for t in plan])
         self._rows[rows] = matrix
         self._keep_lonely(ids, np.asarray(self._rows[rows], np.float32), isolated)
         self._release_empty_cells(left)
@@ -412,11 +404,7 @@ class CellPartition:
         self, ids: list[int], matrix: Vector, replaced: list[int], threads: int
     ) -> None:
         """Add to a partition built in bulk: each vector joins the first cell it probes."""
-        left: set[int] = set()
-        for id_ in replaced:
-            row = self._row_of[id_]
-            left.add(int(self._row_cell[row]))
-            self._remove_row(row, free_cell=False)
+        left = self._remove_replaced(replaced)
         self._reserve(len(ids))
         rows = self._take_rows(len(ids))
         self._rows[rows] = matrix
@@ -425,13 +413,27 @@ class CellPartition:
         cells, sims = self._route(stored, threads)
         if min(cells) < 0:  # no live cell at all: cannot happen while the partition has entries
             raise IndexError_("a partition built in bulk has no cell left to add to")
+        self._place(rows, ids, cells)
+        self._keep_lonely(ids, stored, [sim < LONELY_BELOW for sim in sims])
+        self._release_empty_cells(left - set(cells))
+
+    def _remove_replaced(self, replaced: list[int]) -> set[int]:
+        """Remove the rows of ids about to be added again; the cells they left (kept even when
+        emptied, until the new rows are placed)."""
+        left: set[int] = set()
+        for id_ in replaced:
+            row = self._row_of[id_]
+            left.add(int(self._row_cell[row]))
+            self._remove_row(row, free_cell=False)
+        return left
+
+    def _place(self, rows: list[int], ids: list[int], cells: list[int]) -> None:
+        """Record that row ``rows[i]`` holds ``ids[i]``, a member of cell ``cells[i]``."""
         for row, id_, cell in zip(rows, ids, cells, strict=True):
             self._row_ids[row] = id_
             self._row_cell[row] = cell
             self._row_of[id_] = row
             self._cell_rows[cell].append(row)
-        self._keep_lonely(ids, stored, [sim < LONELY_BELOW for sim in sims])
-        self._release_empty_cells(left - set(cells))
 
     def _recheck(
         self,
