@@ -341,17 +341,13 @@ class Cache:
                 by_scope.setdefault(wanted[entry_id], []).append(entry_id)
             bulk_from = getattr(self.index, "bulk_from", None)
             for scope_key, ids in by_scope.items():
-                if bulk_from is not None and len(ids) >= bulk_from:
-                    # One add: the in-process index builds it in bulk, far faster than pieces.
-                    found, vectors = self._stored_vectors(ids)
-                    self.index.add(scope_key, found, vectors)
-                    continue
-                for start in range(0, len(ids), 2000):
-                    items = list(self.store.vectors(ids[start : start + 2000]).items())
-                    if not items:  # deleted meanwhile by another process
-                        continue
-                    vecs = np.stack([np.frombuffer(b, dtype=np.float32) for _, (_, b) in items])
-                    self.index.add(scope_key, [i for i, _ in items], vecs)
+                # A scope large enough for the in-process index's bulk build goes in one add (far
+                # faster than in pieces); a smaller one in pieces, routed as puts are.
+                step = len(ids) if bulk_from is not None and len(ids) >= bulk_from else 2000
+                for start in range(0, len(ids), step):
+                    found, vectors = self._stored_vectors(ids[start : start + step])
+                    if found:  # not all deleted meanwhile by another process
+                        self.index.add(scope_key, found, vectors)
             if extra or missing:
                 self._index_dirty = True
                 log.info("index reconciled with store: %d added, %d removed",
@@ -359,18 +355,16 @@ class Cache:
             return len(missing), len(extra)
 
     def _stored_vectors(self, ids: list[int]) -> tuple[list[int], npt.NDArray[np.float32]]:
-        """The ids still stored with a vector, and their vectors, read a chunk at a time into
-        one matrix (a million vectors: no list of a million small arrays on the way)."""
+        """The ids still stored with a vector (deleted ones are skipped), in the order the store
+        returns them, and their vectors, read 2,000 at a time into one matrix (a million vectors:
+        no list of a million small arrays on the way)."""
         assert self.index is not None
         out = np.empty((len(ids), self.index.dimension), dtype=np.float32)
         found: list[int] = []
         for start in range(0, len(ids), 2000):
-            rows = self.store.vectors(ids[start : start + 2000])
-            for entry_id in ids[start : start + 2000]:
-                row = rows.get(entry_id)  # deleted meanwhile by another process: skipped
-                if row is not None:
-                    out[len(found)] = np.frombuffer(row[1], dtype=np.float32)
-                    found.append(entry_id)
+            for entry_id, (_, blob) in self.store.vectors(ids[start : start + 2000]).items():
+                out[len(found)] = np.frombuffer(blob, dtype=np.float32)
+                found.append(entry_id)
         return found, out[: len(found)]
 
     # -- lookups ----------------------------------------------------------------------------
