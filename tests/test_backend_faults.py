@@ -24,6 +24,19 @@ from gistcache.stores.redis import RedisExactTier
 GUARD = 180.0  # seconds: a guard against hanging, not a speed claim
 
 
+def answering(calls: list[str]) -> Callable[[str], Callable[[], Answer]]:
+    """The upstream model of these tests: ``model(text)`` is a call that records ``text`` in
+    ``calls`` and answers "answer to <text>"."""
+
+    def model(text: str) -> Callable[[], Answer]:
+        def call() -> Answer:
+            calls.append(text)
+            return Answer(f"answer to {text}")
+        return call
+
+    return model
+
+
 @pytest.fixture
 def postgres() -> Iterator[Any]:
     from gistcache._errors import MissingExtra
@@ -44,12 +57,7 @@ def test_postgresql_down_turns_requests_into_model_calls_and_recovery_is_automat
     cache = Cache(cfg, embedder=WordHashEmbedder(256), store=SQLStore(postgres.url),
                   index=PgVectorIndex(postgres.url, 256), background=False)
     calls: list[str] = []
-
-    def model(text: str) -> Any:
-        def call() -> Answer:
-            calls.append(text)
-            return Answer(f"answer to {text}")
-        return call
+    model = answering(calls)
 
     try:
         cache.put("how do I make a cup of green tea", "steep 2 minutes")
@@ -117,12 +125,7 @@ def test_milvus_server_down_turns_requests_into_model_calls_and_recovery_is_auto
                   store=SQLStore(sqlite_url(tmp_path / "s.db")),
                   index=MilvusIndex(milvus_server_urls(), 256))
     calls: list[str] = []
-
-    def model(text: str) -> Any:
-        def call() -> Answer:
-            calls.append(text)
-            return Answer(f"answer to {text}")
-        return call
+    model = answering(calls)
 
     tea, france = "how do I make green tea quickly", "what is the capital of France"
     try:
