@@ -14,8 +14,8 @@ rate is the share wrongly served).
 
 Sets:
 
-* ``fresh_conv`` (``benchmarks/data/fresh_conv.jsonl``), ``fresh2_conv``, ``fresh3_conv`` and
-  ``fresh4_conv`` (first to fourth rounds): written before tuning by writers who saw none of the
+* ``fresh_conv`` (``benchmarks/data/fresh_conv.jsonl``), ``fresh2_conv`` … ``fresh5_conv``
+  (first to fifth rounds): written before tuning by writers who saw none of the
   tuning data or rules — the figures that count;
 * ``conversations_tune`` (``benchmarks/data/conversations_tune.jsonl``, from
   ``benchmarks/gen_conversations.py``) and ``natural_conv`` (``natural_conv.jsonl``, 120 pairs
@@ -128,6 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sets.append(("fresh3_conv (fresh, third round)", DATA / "fresh3_conv.jsonl",
                      "last_user"))
         sets.append(("fresh4_conv (fresh, fourth round)", DATA / "fresh4_conv.jsonl",
+                     "last_user"))
+        sets.append(("fresh5_conv (fresh, fifth round)", DATA / "fresh5_conv.jsonl",
                      "last_user"))
         sets.append(("fresh_conv, last message only (GPTCache-style key)",
                      DATA / "fresh_conv.jsonl", "last_user_only"))
