@@ -24,8 +24,8 @@ Splits — the figure that counts is **fresh**:
   development rows, chatbot pairs with ids ending 0-6, a QQP sample with ids ending 0-7);
 * ``report``: held back from training, but written by the same project (chatbot ids 7-9, a QQP
   sample with ids 8-9, GPTCache's mock paraphrases);
-* ``fresh``: ``benchmarks/data/fresh_en.jsonl`` / ``fresh_ko.jsonl`` and the second, third and
-  fourth rounds (``fresh2_*``, ``fresh3_*``, ``fresh4_*``), each written before a round of tuning
+* ``fresh``: ``benchmarks/data/fresh_en.jsonl`` / ``fresh_ko.jsonl`` and the second to fifth
+  rounds (``fresh2_*`` … ``fresh5_*``), each written before a round of tuning
   by writers who saw none of the tuning data or rules, never used to choose anything
   (``benchmarks/data/README.md`` says when each was first read).
 
@@ -84,7 +84,8 @@ from gistcache.evaluators.spelling import align_spelling, spelling_similarity  #
 DATA = ROOT / "benchmarks" / "data"
 #: the manifests of the shipped verifier, whose bars were chosen with the guards in the pipeline
 MANIFESTS = (ROOT / "src" / "gistcache" / "data" / "pair-verifier.json",
-             ROOT / "src" / "gistcache" / "data" / "pair-cross.json")
+             ROOT / "src" / "gistcache" / "data" / "pair-cross.json",
+             ROOT / "src" / "gistcache" / "data" / "pair-cross-e5.json")
 SHARED = ROOT.parent / "shared" / "data"
 RESULTS = ROOT / "benchmarks" / "results"
 GPTCACHE_COSINE = 0.6
@@ -156,14 +157,10 @@ def load_sets(qqp_n: int) -> list[PairSet]:
     for r in mock:
         r["kind"] = "mock"
     sets.append(PairSet("gptcache_mock", "report", random.Random(7).sample(mock, 300)))
-    sets.append(PairSet("fresh_en", "fresh", _read(DATA / "fresh_en.jsonl")))
-    sets.append(PairSet("fresh_ko", "fresh", _read(DATA / "fresh_ko.jsonl")))
-    sets.append(PairSet("fresh2_en", "fresh", _read(DATA / "fresh2_en.jsonl")))
-    sets.append(PairSet("fresh2_ko", "fresh", _read(DATA / "fresh2_ko.jsonl")))
-    sets.append(PairSet("fresh3_en", "fresh", _read(DATA / "fresh3_en.jsonl")))
-    sets.append(PairSet("fresh3_ko", "fresh", _read(DATA / "fresh3_ko.jsonl")))
-    sets.append(PairSet("fresh4_en", "fresh", _read(DATA / "fresh4_en.jsonl")))
-    sets.append(PairSet("fresh4_ko", "fresh", _read(DATA / "fresh4_ko.jsonl")))
+    for round_ in ("", "2", "3", "4", "5"):
+        for lang in ("en", "ko"):
+            name = f"fresh{round_}_{lang}"
+            sets.append(PairSet(name, "fresh", _read(DATA / f"{name}.jsonl")))
     return sets
 
 
@@ -209,6 +206,13 @@ def score(sets: Sequence[PairSet], verifier: Any) -> None:
             ps.scores["p_cross"] = np.asarray(
                 [verifier.cross.probabilities(b, [a])[0] if verifier.cross.reads(b, a) else 0.0
                  for b, a in aligned])
+            # the multilingual cross-encoder (English and Korean pairs)
+            ml = verifier.multilingual
+            if ml is not None:
+                ml._memo_size = 10**6
+            ps.scores["p_cross_e5"] = np.asarray(
+                [ml.probabilities(b, [a])[0] if ml is not None and ml.reads(b, a) else 0.0
+                 for b, a in aligned])
         ps.scores["p"] = np.asarray([verifier.probabilities(r["b"], [r["a"]])[0] for r in rows])
         ps.scores["guards_ok"] = np.asarray([veto(r["b"], r["a"]) is None for r in rows])
         # the cache's exact tier answers these before any embedding
@@ -238,7 +242,8 @@ def systems(ps: PairSet, threshold: float, bar: float, guards: bool = GUARDS,
     out = {"gistcache": (routed & (s["p"] >= bar)) | s["exact"]}
     for column, own_bar in (ablation or {}).items():
         if column in s:
-            label = {"p_head": "token head only", "p_cross": "cross-encoder only"}[column]
+            label = {"p_head": "token head only", "p_cross": "cross-encoder only",
+                     "p_cross_e5": "multilingual cross-encoder only"}[column]
             out[f"  {label}"] = (routed & (s[column] >= own_bar)) | s["exact"]
     out["cosine"] = s["cos_minilm"] >= COSINE_ONLY
     out["GPTCache 0.1.44"] = s["cos_minilm"] >= GPTCACHE_COSINE
@@ -357,6 +362,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     bar, threshold = verifier.threshold, DEFAULT_THRESHOLD
     ablation = ({"p_head": verifier.head.threshold, "p_cross": verifier.cross.threshold}
                 if isinstance(verifier, JointVerifier) else None)
+    if ablation is not None and verifier.multilingual is not None:
+        ablation["p_cross_e5"] = verifier.multilingual.threshold
 
     overall: list[list[str]] = []
     kinds_rows: list[list[str]] = []
@@ -384,9 +391,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{DEFAULT_SPELLING} above cosine {SPELLING_FLOOR}, misspelt words read as meant), "
         "identifiers equal, guards, pair "
         f"verifier ({args.verifier}) P >= {bar} (shipped; chosen on the tuning split). "
-        + ("The indented rows are the same pipeline with only one of the joint verifier's two "
-           f"models, each at its own bar (token head {ablation['p_head']}, cross-encoder "
-           f"{ablation['p_cross']}). " if ablation else "")
+        + ("The indented rows are the same pipeline with only one of the joint verifier's "
+           f"models, each at its own bar (token head {ablation['p_head']}, English "
+           f"cross-encoder {ablation['p_cross']}"
+           + (f", multilingual cross-encoder {ablation['p_cross_e5']}, which reads English and "
+              "Korean pairs" if "p_cross_e5" in ablation else "")
+           + "). " if ablation else "")
         + "**Fresh** sets were written before tuning by writers who saw no tuning data and "
         "were never used to choose anything.",
         "",

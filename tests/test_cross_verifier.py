@@ -1,4 +1,4 @@
-"""The shipped pair verifier (token head + cross-encoder): files, batching, verdicts."""
+"""The shipped pair verifier (token head + two cross-encoders): files, batching, verdicts."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from gistcache import Cache, Config
 from gistcache._errors import ConfigError
 from gistcache._types import CacheRequest, Candidate, Entry
 from gistcache.evaluators import PairVerifierEvaluator
-from gistcache.evaluators.crossmodel import CrossVerifier, JointVerifier
+from gistcache.evaluators.crossmodel import CrossVerifier, E5CrossVerifier, JointVerifier
 
 DATA = Path(__file__).resolve().parents[1] / "src" / "gistcache" / "data"
 FILES = ("pair-cross.json", "pair-cross.onnx", "pair-tokenizer.json")
@@ -41,7 +41,8 @@ DIFFERENT = [
     ("Convert 30 degrees Celsius to Fahrenheit", "Convert 30 degrees Fahrenheit to Celsius"),
     ("How do I buy a used car?", "How do I sell a used car?"),
     ("도커 컨테이너를 중지하는 명령어는?", "도커 컨테이너를 시작하는 명령어는?"),
-    ("비타민 C가 감기 예방에 효과가 있나요?", "비타민 C가 감기 예방에 효과가 없나요?"),
+    ("화씨를 섭씨로 바꾸는 법", "섭씨를 화씨로 바꾸는 법"),
+    ("서울 인구가 몇 명이에요?", "부산 인구가 몇 명이에요?"),
 ]
 
 
@@ -69,21 +70,73 @@ def test_a_batch_scores_each_candidate_as_alone() -> None:
     assert cross.probabilities("how do i boil an egg", stored) == together  # memoised
 
 
-def test_the_joint_verifier_passes_what_either_model_passes_at_its_own_bar(
+def test_the_joint_verifier_passes_what_any_model_passes_at_its_own_bar(
         verifier: JointVerifier) -> None:
     pairs = [("What is the tallest mountain in Africa?", "which mountain is the highest in africa"),
              ("How do I buy a used car?", "How do I sell a used car?"),
-             ("Who wrote Hamlet?", "who wrote hamlet")]
+             ("Who wrote Hamlet?", "who wrote hamlet"),
+             ("자바에서 String을 int로 변환하는 방법", "java 문자열을 정수로 바꾸려면?"),
+             ("도커 컨테이너를 중지하는 명령어는?", "도커 컨테이너를 시작하는 명령어는?")]
+    multilingual = verifier.multilingual
+    assert multilingual is not None
     for stored, asked in pairs:
         head = verifier.head.probabilities(asked, [stored])[0]
-        cross = verifier.cross.probabilities(asked, [stored])[0]
+        cross = (verifier.cross.probabilities(asked, [stored])[0]
+                 if verifier.cross.reads(asked, stored) else 0.0)
+        ml = multilingual.probabilities(asked, [stored])[0]
         joint = verifier.probabilities(asked, [stored])[0]
-        either = head >= verifier.head.threshold or cross >= verifier.cross.threshold
-        assert (joint >= verifier.threshold) == either
+        anyone = (head >= verifier.head.threshold or cross >= verifier.cross.threshold
+                  or ml >= multilingual.threshold)
+        assert (joint >= verifier.threshold) == anyone
         assert joint >= head
-        if cross < verifier.cross.threshold:
-            # below its own bar the cross-encoder does not loosen a caller's lower bar
+        if cross < verifier.cross.threshold and ml < multilingual.threshold:
+            # below their own bars the cross-encoders do not loosen a caller's lower bar
             assert joint == head
+
+
+def test_a_korean_paraphrase_the_token_head_refuses_is_served(verifier: JointVerifier) -> None:
+    # issue 9: reworded Korean questions were left to the token head, which refused most
+    stored = "깃 커밋 되돌리는 방법 (이미 푸시 안 한 거)"
+    asked = "아직 push 안 한 git 커밋을 취소하려면 어떻게 하나요?"
+    assert verifier.head.probabilities(asked, [stored])[0] < verifier.head.threshold
+    assert verifier.probabilities(asked, [stored])[0] >= verifier.threshold
+
+
+def test_a_yes_no_question_and_its_negation_are_refused_by_the_default_cache() -> None:
+    # The multilingual cross-encoder alone scores "효과가 있나요?" / "효과가 없나요?" as one
+    # question (its training pairs avoid yes/no flips, whose one-word answers writers disagree
+    # on); the default pipeline runs the negation guard before the verifier and refuses it.
+    cache = Cache(Config(data_dir=":memory:"), background=False)
+    try:
+        cache.put("비타민 C가 감기 예방에 효과가 있나요?", "연구 결과가 엇갈립니다 ...")
+        assert cache.get("비타민 C가 감기 예방에 효과가 있나요") is not None
+        assert cache.get("비타민 C가 감기 예방에 효과가 없나요?") is None
+    finally:
+        cache.close()
+
+
+def test_the_multilingual_model_reads_english_and_korean_only(verifier: JointVerifier) -> None:
+    multilingual = verifier.multilingual
+    assert multilingual is not None
+    assert multilingual.reads("How do I boil an egg?", "how to boil eggs")
+    assert multilingual.reads("계란 삶는 법", "How do I boil an egg?")
+    # trained on no Japanese or Chinese pairs: left to the token head
+    assert not multilingual.reads("卵のゆで方", "卵をゆでる方法")
+
+
+def test_a_tampered_multilingual_model_or_another_e5_file_is_refused(tmp_path: Path) -> None:
+    for name in ("pair-cross-e5.json", "pair-cross-e5.onnx"):
+        shutil.copy(DATA / name, tmp_path / name)
+    manifest = json.loads((tmp_path / "pair-cross-e5.json").read_text())
+    (tmp_path / "pair-cross-e5.json").write_text(json.dumps({**manifest, "e5_sha256": "0" * 64}))
+    with pytest.raises(ConfigError, match="sha256"):
+        E5CrossVerifier(tmp_path)
+    (tmp_path / "pair-cross-e5.json").write_text(json.dumps(manifest))
+    blob = bytearray((tmp_path / "pair-cross-e5.onnx").read_bytes())
+    blob[-1] ^= 0xFF
+    (tmp_path / "pair-cross-e5.onnx").write_bytes(bytes(blob))
+    with pytest.raises(ConfigError, match="sha256"):
+        E5CrossVerifier(tmp_path)
 
 
 def _copy_model(tmp_path: Path) -> Path:

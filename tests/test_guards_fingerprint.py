@@ -16,7 +16,8 @@ PACKAGE = Path(guards.__file__).parent
 ROOT = Path(__file__).resolve().parents[1]
 RERUN = (
     "rerun `.venv/bin/python benchmarks/bench_quality.py --tune` to check that the shipped "
-    "verifier bars (threshold in src/gistcache/data/pair-verifier.json and pair-cross.json) and "
+    "verifier bars (threshold in src/gistcache/data/pair-verifier.json, pair-cross.json and "
+    "pair-cross-e5.json) and "
     "config.DEFAULT_THRESHOLD still hold with the new guards (`gistcache calibrate` for "
     "THRESHOLD_WITHOUT_VERIFIER, cosine + guards), then `.venv/bin/python "
     "benchmarks/bench_quality.py`, which re-measures every figure and records the new "
@@ -79,6 +80,7 @@ def test_an_edited_guard_or_a_new_list_changes_the_fingerprint(tmp_path: Path) -
 @pytest.mark.parametrize("record", [
     Path(gistcache.__file__).parent / "data" / "pair-verifier.json",
     Path(gistcache.__file__).parent / "data" / "pair-cross.json",
+    Path(gistcache.__file__).parent / "data" / "pair-cross-e5.json",
     ROOT / "benchmarks" / "results" / "quality.json",
 ], ids=lambda p: p.name)
 def test_shipped_bars_were_chosen_with_these_guards(record: Path) -> None:

@@ -30,7 +30,7 @@ TokenListener = Callable[[Sequence[str], Sequence[Sequence[int]], Any], None]
 MINILM_SHA256 = "8199be6f699a395f99f89df973f9dc5285fbcfcdb2ae1a4e1201dab014f3d2a6"
 # sentence-transformers' max_seq_length for this model; longer inputs are truncated, not refused
 _MAX_TOKENS = 256
-_VERIFIED: set[tuple[str, int, float]] = set()
+_VERIFIED: set[tuple[str, int, float, str]] = set()
 _VERIFY_LOCK = threading.Lock()
 
 
@@ -61,7 +61,7 @@ def _verify_sha256(path: Path, expected: str) -> None:
         stat = path.stat()
     except OSError as exc:
         raise ConfigError(f"model file {path} is unreadable: {exc}") from exc
-    key = (str(path), stat.st_size, stat.st_mtime)
+    key = (str(path), stat.st_size, stat.st_mtime, expected)
     with _VERIFY_LOCK:
         if key in _VERIFIED:
             return
