@@ -28,7 +28,7 @@ class Verifier(Protocol):
 class PairVerifierEvaluator(Evaluator):
     """Accepts a candidate when the pair verifier's P(same answer) reaches ``threshold``.
 
-    The verifier (by default the token head and the cross-encoder together,
+    The verifier (by default the token head and two cross-encoders together,
     :class:`~.crossmodel.JointVerifier`) reads the two texts
     itself, so it works with any embedder; it is loaded on first use (a cache that never sees a
     paraphrase candidate never loads it).
