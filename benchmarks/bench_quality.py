@@ -288,9 +288,16 @@ def plot(sets: Sequence[PairSet], threshold: float, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fresh = [ps for ps in sets if ps.split == "fresh"]
-    fig, axes = plt.subplots(1, len(fresh), figsize=(6 * len(fresh), 4.5))
-    for ax, ps in zip(np.atleast_1d(axes), fresh, strict=True):
+    # one row per language, the rounds left to right
+    rows = [[ps for ps in sets if ps.split == "fresh" and ps.name.endswith(f"_{lang}")]
+            for lang in ("en", "ko")]
+    cols = max(len(r) for r in rows)
+    fig, axes = plt.subplots(2, cols, figsize=(5 * cols, 9), squeeze=False)
+    for ax in axes.flat:
+        ax.set_visible(False)
+    placed = [(axes[i][j], ps) for i, row in enumerate(rows) for j, ps in enumerate(row)]
+    for ax, ps in placed:
+        ax.set_visible(True)
         labels = ps.labels
         s = ps.scores
         curves = {

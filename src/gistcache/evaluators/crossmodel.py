@@ -139,6 +139,19 @@ class CrossVerifier(_PairScorer):
         return [_sigmoid(z) for z in out]
 
 
+def pair_ids(f: Any, stored: list[int], asked: list[int], limit: int) -> list[int]:
+    """``<s> stored </s></s> asked </s>`` from two texts' token ids (an
+    :class:`~gistcache.embedders.e5file.E5File`'s), the longer side cut until it fits ``limit``;
+    the training script builds its pairs with this too."""
+    room = limit - 4
+    while len(stored) + len(asked) > room:
+        if len(stored) >= len(asked):
+            stored = stored[:-1]
+        else:
+            asked = asked[:-1]
+    return [f.bos, *stored, f.eos, f.eos, *asked, f.eos]
+
+
 class E5CrossVerifier(_PairScorer):
     """P(one answer serves both questions) for pairs in other scripts than English (Korean, ...).
 
@@ -198,14 +211,7 @@ class E5CrossVerifier(_PairScorer):
         try:
             asked = self._ids(query)
             for text in stored:
-                ta, tb = self._ids(text), asked
-                room = self._max_length - 4
-                while len(ta) + len(tb) > room:  # cut the longer side (as in training)
-                    if len(ta) >= len(tb):
-                        ta = ta[:-1]
-                    else:
-                        tb = tb[:-1]
-                ids = [f.bos, *ta, f.eos, f.eos, *tb, f.eos]
+                ids = pair_ids(f, self._ids(text), asked, self._max_length)
                 words = f.word_rows(ids)[None, :, :]
                 feed = {"words": words, "mask": np.ones((1, len(ids)), dtype=np.float32)}
                 out.append(float(np.asarray(self._session.run(None, feed)[0]).reshape(-1)[0]))
