@@ -153,7 +153,8 @@ def pair_ids(f: Any, stored: list[int], asked: list[int], limit: int) -> list[in
 
 
 class E5CrossVerifier(_PairScorer):
-    """P(one answer serves both questions) for pairs in other scripts than English (Korean, ...).
+    """P(one answer serves both questions) for English and Korean pairs (the languages its
+    manifest says it was trained on; Japanese, Chinese and others are left to the token head).
 
     A cross-encoder fine-tuned from multilingual-e5-small (``benchmarks/train_pair_cross_e5.py``):
     ``<s> stored </s></s> asked </s>`` through its first layers, mean-pooled, one logit. What ships
