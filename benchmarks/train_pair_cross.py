@@ -169,6 +169,23 @@ def load(args: argparse.Namespace) -> tuple[list[dict[str, Any]], list[dict[str,
     return train, dev
 
 
+def training_arguments(parser: argparse.ArgumentParser, langs: str, work: str) -> None:
+    """The options both cross-encoder scripts take (their defaults: the shipped models')."""
+    parser.add_argument("--epochs", type=float, default=2.0)
+    parser.add_argument("--batch", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=5e-5)
+    parser.add_argument("--natural-weight", type=int, default=6)
+    parser.add_argument("--generated", type=int, default=3000, help="generated rows per language")
+    parser.add_argument("--qqp", type=int, default=1500)
+    parser.add_argument("--layers", type=int, default=6)
+    parser.add_argument("--langs", default=langs,
+                        help="languages of the written and generated pairs to train on")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--target-precision", type=float, default=0.98)
+    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".embcache" / work)
+
+
 def length_batches(rows: list[dict[str, Any]], rng: random.Random, size: int
                    ) -> list[list[dict[str, Any]]]:
     """Batches of similar lengths (less padding), in shuffled order."""
@@ -264,23 +281,11 @@ def base_model_dir() -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     # the defaults are the shipped model's settings (pair-cross.json "training")
-    parser.add_argument("--epochs", type=float, default=2.0)
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=5e-5)
-    parser.add_argument("--natural-weight", type=int, default=6)
-    parser.add_argument("--generated", type=int, default=3000, help="generated rows per language")
-    parser.add_argument("--qqp", type=int, default=1500)
-    parser.add_argument("--layers", type=int, default=6)
-    parser.add_argument("--langs", default="en",
-                        help="languages of the written and generated pairs to train on")
+    training_arguments(parser, langs="en", work="cross")
     parser.add_argument("--typos", type=int, default=0,
                         help="careless-typing positives made from tuning questions")
     parser.add_argument("--noisy-negatives", type=float, default=0.0,
                         help="share of negatives whose asked side is typed carelessly")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--target-precision", type=float, default=0.98)
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--work", type=Path, default=ROOT / "benchmarks" / ".embcache" / "cross")
     args = parser.parse_args()
 
     import torch

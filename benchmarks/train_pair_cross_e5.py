@@ -47,7 +47,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from train_pair_cross import development, fit, load, pick_bar, report_by_kind  # noqa: E402
+from train_pair_cross import (  # noqa: E402
+    development,
+    fit,
+    load,
+    pick_bar,
+    report_by_kind,
+    training_arguments,
+)
 
 from gistcache.embedders.e5 import E5_SHA256  # noqa: E402
 from gistcache.embedders.e5file import E5File  # noqa: E402
@@ -55,7 +62,6 @@ from gistcache.embedders.onnx import _verify_sha256  # noqa: E402
 from gistcache.embedders.onnx import file_sha256 as sha256  # noqa: E402
 from gistcache.evaluators.crossmodel import pair_ids  # noqa: E402
 
-OUT = ROOT / "src" / "gistcache" / "data"
 FORMAT = "gistcache-pair-cross-e5/1"
 MAX_LEN = 128
 
@@ -237,23 +243,11 @@ def build(f: E5File, layers: int) -> Any:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--epochs", type=float, default=2.0)
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--lr", type=float, default=5e-5)
-    parser.add_argument("--natural-weight", type=int, default=6)
-    parser.add_argument("--generated", type=int, default=3000, help="generated rows per language")
-    parser.add_argument("--qqp", type=int, default=1500)
-    parser.add_argument("--layers", type=int, default=6)
-    parser.add_argument("--langs", default="ko,en")
+    training_arguments(parser, langs="ko,en", work="cross-e5")
     parser.add_argument("--yes-no", type=int, default=1500,
                         help="Korean yes/no questions and their negations (label 0) to add")
     parser.add_argument("--ko-typos", type=int, default=0,
                         help="Korean questions typed carelessly (label 1) to add")
-    parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--target-precision", type=float, default=0.98)
-    parser.add_argument("--out", type=Path, default=OUT)
-    parser.add_argument("--work", type=Path,
-                        default=ROOT / "benchmarks" / ".embcache" / "cross-e5")
     args = parser.parse_args()
     # the typo options of train_pair_cross.load stay off here
     args.typos, args.noisy_negatives = 0, 0.0
