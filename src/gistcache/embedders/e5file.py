@@ -163,9 +163,10 @@ class E5File:
         """The word-embedding rows of ``ids`` (decoded from 4 bits), shape (len(ids), hidden)."""
         dtype, _, offset = self._dir["emb.word"]
         flat = np.asarray(ids, dtype=np.int64).reshape(-1)
-        if dtype != _Q4:
-            table = self.tensor("emb.word", (self.vocab, self.hidden))
-            return table[flat]
+        if dtype != _Q4:  # a float32 table: read in place, only the rows asked for copied
+            table = np.frombuffer(self._data, dtype="<f4", count=self.vocab * self.hidden,
+                                  offset=offset).reshape(self.vocab, self.hidden)
+            return table[flat].astype(np.float32)
         return self._q4_rows(offset, self.hidden, flat)
 
 

